@@ -1,0 +1,109 @@
+"""Configuration: one table of settings with defaults and help texts.
+
+Each key can be overridden by an environment variable ``SHNOR_KG_<KEY>`` (upper case) and by
+CLI flags; the README documents every key (a test checks it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from .errors import BadParameter
+
+
+def _bool(value: str) -> bool:
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "./var/kg", "Directory of the embedded store: the document registry (sources, graphs) that the in-memory Oxigraph store is loaded from."),
+    Setting("store", "embedded", "Store back end: `embedded` (Oxigraph in this process) or `sparql` (a remote SPARQL 1.1 server, see the `store_*_url` keys)."),
+    Setting("store_query_url", "", "Remote back end: the SPARQL query endpoint URL."),
+    Setting("store_update_url", "", "Remote back end: the SPARQL Update endpoint URL (defaults to the query URL)."),
+    Setting("store_gsp_url", "", "Remote back end: the Graph Store Protocol URL; when set, graphs are written with PUT instead of SPARQL Update."),
+    Setting("store_user", "", "Remote back end: user name for HTTP authentication."),
+    Setting("store_password", "", "Remote back end: password for HTTP authentication."),
+    Setting("store_auth", "basic", "Remote back end: HTTP authentication scheme, `basic` or `digest`."),
+    Setting("store_timeout", 30.0, "Remote back end: seconds to wait for the server on each request.", float),
+    Setting("store_retries", 3, "Remote back end: retries with exponential backoff on connection errors.", int),
+    Setting("base_iri", "https://w3id.org/shnor/id/", "Base IRI of every minted resource; resource pages are served under `/id/`."),
+    Setting("host", "127.0.0.1", "Address the service listens on."),
+    Setting("port", 5000, "Port the service listens on.", int),
+    Setting("workers", 1, "Number of gunicorn worker processes for `serve --workers` (1 = development server).", int),
+    Setting("query_timeout", 10.0, "Per-query time limit in seconds; a query past it is stopped and answered with 503.", float),
+    Setting("row_limit", 10000, "Maximum rows a query returns; truncation is stated in the `X-Shnor-Truncated` header.", int),
+    Setting("max_query_length", 100_000, "Maximum length of a SPARQL query, in characters.", int),
+    Setting("cors_origins", "*", "Origins allowed by CORS on the query endpoint and the API (comma-separated, `*` for any)."),
+    Setting("write_token", "", "Bearer token that authorises uploads and deletions through the API; empty disables writes."),
+    Setting("rate_limit", 0, "Requests per minute allowed per client address on the query endpoint and the API (0 = unlimited).", int),
+    Setting("max_upload_bytes", 50 * 1024 * 1024, "Largest accepted upload or ingested file, in bytes.", int),
+    Setting("validate_on_ingest", True, "Validate each document with the SHACL shapes at ingest and store the report.", _bool),
+    Setting("default_lang", "ru", "Default interface language of the pages (`ru` or `en`)."),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+ENV_PREFIX = "SHNOR_KG_"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Resolved settings; attribute access by key (``config.data_dir``)."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def replace(self, **overrides: Any) -> "Config":
+        """A copy with some keys overridden (values are parsed like environment values)."""
+        values = dict(self.values)
+        values.update(_parse_all(overrides))
+        return Config(values)
+
+
+def _parse(setting: Setting, raw: Any) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return setting.parse(raw)
+    except ValueError as exc:
+        raise BadParameter(f"setting {setting.name}: {exc}", parameter=setting.name) from None
+
+
+def _parse_all(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    parsed = {}
+    for name, raw in overrides.items():
+        if raw is None:
+            continue
+        if name not in SETTINGS_BY_NAME:
+            raise BadParameter(f"unknown setting: {name}", parameter=name)
+        parsed[name] = _parse(SETTINGS_BY_NAME[name], raw)
+    return parsed
+
+
+def load_config(overrides: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None) -> Config:
+    """Defaults, then ``SHNOR_KG_*`` environment variables, then ``overrides`` (None values skipped)."""
+    environ = os.environ if environ is None else environ
+    values = {s.name: s.default for s in SETTINGS}
+    from_env = {s.name: environ[ENV_PREFIX + s.name.upper()] for s in SETTINGS if ENV_PREFIX + s.name.upper() in environ}
+    values.update(_parse_all(from_env))
+    values.update(_parse_all(overrides or {}))
+    return Config(values)

@@ -1,0 +1,1 @@
+"""Stored research queries: one .rq file per query with a ``#+`` metadata header."""

@@ -1,0 +1,1 @@
+"""The web service, the store back ends and the command line."""

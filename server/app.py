@@ -1,0 +1,53 @@
+"""The Flask application factory (no global app)."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+
+from flask import Flask, current_app, jsonify
+
+from ..config import Config, load_config
+from .catalog import Catalog
+from .errors import register_error_handlers
+from .store import Store, open_store
+
+
+@dataclass
+class Services:
+    """What the request handlers share: configuration, store and catalog."""
+
+    config: Config
+    store: Store
+    catalog: Catalog
+
+
+def services() -> Services:
+    """The services of the current application."""
+    return current_app.extensions["shnor_kg"]
+
+
+def create_app(config: Config | None = None, *, store: Store | None = None) -> Flask:
+    """Build the web application over the configured (or given) store."""
+    config = config or load_config()
+    app = Flask(__name__, instance_path=tempfile.gettempdir())
+    app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
+    app.json.ensure_ascii = False
+    store = store or open_store(config)
+    catalog = Catalog(store, config.data_dir)
+    catalog.ensure_vocabulary()
+    app.extensions["shnor_kg"] = Services(config, store, catalog)
+    register_error_handlers(app)
+    _register_blueprints(app)
+
+    @app.get("/health")
+    def health():
+        return jsonify(status="ok", version=store.version())
+
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .sparql import blueprint as sparql
+
+    app.register_blueprint(sparql)

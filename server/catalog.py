@@ -1,0 +1,183 @@
+"""Documents in the store: add, replace and remove a document with its shared entities.
+
+A document's own statements live in its named graph (``graph/<doc_id>``), its validation report
+in ``graph/<doc_id>/validation``. Statements about shared resources (organisations, people,
+places) live once in the entities graph. Each document's contribution to that graph is kept in
+``<data_dir>/documents/<doc_id>/entities.nt`` so that the entities graph can be rebuilt from what
+the remaining documents say when a document is replaced or removed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from ..errors import NotFound
+from ..ontology import ENTITIES_GRAPH, GRAPH_BASE, VOCABULARY_GRAPH, ontology_files
+from .store import GraphChange
+
+DOCUMENTS = "documents"
+
+
+def document_graph(doc_id: str) -> str:
+    """The IRI of a document's named graph."""
+    return GRAPH_BASE + doc_id
+
+
+def validation_graph(doc_id: str) -> str:
+    """The IRI of the named graph holding a document's validation report."""
+    return GRAPH_BASE + doc_id + "/validation"
+
+
+def to_oxigraph(graph: Graph) -> list[ox.Triple]:
+    """rdflib triples as pyoxigraph triples (through N-Triples, the fastest exact route)."""
+    data = graph.serialize(format="nt", encoding="utf-8")
+    return list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+
+
+@dataclass
+class Submission:
+    """What the ingest pipeline hands to the catalog for one document."""
+
+    doc_id: str
+    document: Graph
+    entities: Graph
+    source: bytes
+    source_name: str
+    media_type: str
+    sha256: str
+    validation: Graph | None = None
+    meta: dict = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    doc_id: str
+    status: str  # "ingested" | "replaced" | "unchanged"
+    triples: int = 0
+
+
+class Catalog:
+    """Document-level writes over a store; reads go straight to the store."""
+
+    def __init__(self, store, data_dir: str | os.PathLike) -> None:
+        self.store = store
+        self.root = Path(data_dir) / DOCUMENTS
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    # -- registry of documents -----------------------------------------------------------------
+
+    def meta(self, doc_id: str) -> dict | None:
+        path = self.root / doc_id / "meta.json"
+        try:
+            return json.loads(path.read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def documents(self) -> list[dict]:
+        """Metadata of every stored document, newest first."""
+        metas = [m for m in (self.meta(p.name) for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")) if m]
+        return sorted(metas, key=lambda m: m.get("ingested_at", ""), reverse=True)
+
+    def find_by_sha256(self, sha256: str) -> str | None:
+        return next((m["doc_id"] for m in self.documents() if m.get("sha256") == sha256), None)
+
+    def _entity_contributions(self, exclude: str | None = None) -> Iterable[ox.Triple]:
+        seen: set = set()
+        for path in sorted(self.root.glob("*/entities.nt")):
+            if path.parent.name == exclude:
+                continue
+            for triple in ox.parse(path.read_bytes(), format=ox.RdfFormat.N_TRIPLES):
+                if triple not in seen:
+                    seen.add(triple)
+                    yield triple
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _stage(self, sub: Submission, entities: list[ox.Triple], triples: int) -> Path:
+        staging = self.root / f".staging-{uuid.uuid4().hex}"
+        staging.mkdir()
+        (staging / "source").write_bytes(sub.source)
+        (staging / "entities.nt").write_bytes(ox.serialize(entities, format=ox.RdfFormat.N_TRIPLES) or b"")
+        meta = {
+            "doc_id": sub.doc_id,
+            "graph": document_graph(sub.doc_id),
+            "sha256": sub.sha256,
+            "source_name": sub.source_name,
+            "media_type": sub.media_type,
+            "triples": triples,
+            "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            **sub.meta,
+        }
+        (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+        return staging
+
+    def _swap_in(self, staging: Path, doc_id: str) -> None:
+        target = self.root / doc_id
+        trash = self.root / f".trash-{uuid.uuid4().hex}"
+        if target.exists():
+            target.rename(trash)
+        staging.rename(target)
+        shutil.rmtree(trash, ignore_errors=True)
+
+    def add(self, sub: Submission) -> Outcome:
+        """Store a document: replace its graphs atomically and merge its entities."""
+        previous = self.meta(sub.doc_id)
+        if previous and previous.get("sha256") == sub.sha256:
+            return Outcome(sub.doc_id, "unchanged")
+        doc_triples = to_oxigraph(sub.document)
+        entities = to_oxigraph(sub.entities)
+        changes = [GraphChange("replace", document_graph(sub.doc_id), tuple(doc_triples))]
+        if sub.validation is not None:
+            changes.append(GraphChange("replace", validation_graph(sub.doc_id), tuple(to_oxigraph(sub.validation))))
+        if previous:
+            merged = list(self._entity_contributions(exclude=sub.doc_id))
+            known = set(merged)
+            merged.extend(t for t in entities if t not in known)
+            changes.append(GraphChange("replace", str(ENTITIES_GRAPH), tuple(merged)))
+        else:
+            changes.append(GraphChange("add", str(ENTITIES_GRAPH), tuple(entities)))
+        staging = self._stage(sub, entities, len(doc_triples))
+        try:
+            self.store.commit(changes)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        self._swap_in(staging, sub.doc_id)
+        return Outcome(sub.doc_id, "replaced" if previous else "ingested", len(doc_triples))
+
+    def remove(self, doc_id: str) -> None:
+        """Remove a document's graphs and rebuild the entities graph from the others."""
+        if self.meta(doc_id) is None:
+            raise NotFound(f"no document {doc_id!r} in the store", doc_id=doc_id)
+        remaining = tuple(self._entity_contributions(exclude=doc_id))
+        self.store.commit([
+            GraphChange("drop", document_graph(doc_id)),
+            GraphChange("drop", validation_graph(doc_id)),
+            GraphChange("replace", str(ENTITIES_GRAPH), remaining),
+        ])
+        shutil.rmtree(self.root / doc_id, ignore_errors=True)
+
+    def ensure_vocabulary(self) -> None:
+        """Load the ontology and its SKOS schemes into the vocabulary graph when they changed."""
+        graph = Graph()
+        for resource in ontology_files():
+            graph.parse(data=resource.read_text("utf-8"), format="turtle")
+        triples = to_oxigraph(graph)
+        current = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{VOCABULARY_GRAPH}> {{ ?s ?p ?o }} }}")
+        count = int(current.rows[0][0].value) if current.rows else 0
+        if count != len(triples) or not self._vocabulary_matches(triples):
+            self.store.commit([GraphChange("replace", str(VOCABULARY_GRAPH), tuple(triples))])
+
+    def _vocabulary_matches(self, triples: list[ox.Triple]) -> bool:
+        stored = self.store.export(ox.RdfFormat.N_TRIPLES, graph=str(VOCABULARY_GRAPH))
+        return set(ox.parse(stored, format=ox.RdfFormat.N_TRIPLES)) == set(triples)

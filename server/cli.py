@@ -1,0 +1,279 @@
+"""The ``shnor-kg`` command line: ingest, serve, query, export, stats."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from ..config import SETTINGS_BY_NAME, load_config
+from ..errors import BadParameter, IngestError, NotFound, ShnorError
+from .catalog import Catalog, Submission
+from .store import QueryResult, open_store
+
+RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".rdf": "xml"}
+EXPORT_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+
+
+def user_errors(command):
+    """Report the project's errors as one line on stderr and their exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ShnorError as exc:
+            click.echo(f"shnor-kg: error: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+class Context:
+    def __init__(self, overrides: dict) -> None:
+        self.config = load_config(overrides)
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            self._store = open_store(self.config)
+        return self._store
+
+    def catalog(self) -> Catalog:
+        return Catalog(self.store, self.config.data_dir)
+
+
+@click.group()
+@click.option("--data-dir", help=SETTINGS_BY_NAME["data_dir"].help)
+@click.option("--store", "store", help=SETTINGS_BY_NAME["store"].help)
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None, store: str | None) -> None:
+    """shnor-kg: a knowledge graph of municipal acts on schools with low educational results."""
+    try:
+        ctx.obj = Context({"data_dir": data_dir, "store": store})
+    except ShnorError as exc:
+        click.echo(f"shnor-kg: error: {exc.message}", err=True)
+        sys.exit(exc.exit_code)
+
+
+# -- ingest ---------------------------------------------------------------------------------------
+
+
+def _expand(paths: tuple[str, ...]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+        elif path.exists() or path.is_symlink():
+            files.append(path)
+        else:
+            raise IngestError(f"{raw}: no such file or directory", file=raw)
+    return files
+
+
+def _rdf_submission(path: Path, data: bytes) -> Submission:
+    from rdflib import Graph
+
+    graph = Graph()
+    try:
+        graph.parse(data=data, format=RDF_SUFFIXES[path.suffix.lower()])
+    except Exception as exc:  # rdflib raises many types for bad syntax
+        raise IngestError(f"{path}: not valid RDF: {exc}", file=str(path)) from None
+    sha = hashlib.sha256(data).hexdigest()
+    return Submission(f"rdf-{sha[:16]}", graph, Graph(), data, path.name, "text/turtle", sha)
+
+
+def build_submission(path: Path, config) -> Submission:
+    """Read one file into a Submission: RDF files as they are, acts through the ingest pipeline."""
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise IngestError(f"{path}: permission denied", file=str(path)) from None
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read: {exc.strerror}", file=str(path)) from None
+    if path.suffix.lower() in RDF_SUFFIXES:
+        return _rdf_submission(path, data)
+    try:
+        from ..ingest.pipeline import submission_for
+    except ImportError:
+        raise IngestError(f"{path}: only RDF files can be ingested in this build", file=str(path)) from None
+    return submission_for(path, data, config=config)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.pass_obj
+@user_errors
+def ingest(obj: Context, paths: tuple[str, ...]) -> None:
+    """Ingest acts (files or folders) into the store; bad files are reported and skipped."""
+    files = _expand(paths)
+    catalog = obj.catalog()
+    counts = {"ingested": 0, "replaced": 0, "unchanged": 0, "failed": 0}
+    with click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True) if len(files) > 5 else _plain(files) as items:
+        for path in items:
+            try:
+                outcome = catalog.add(build_submission(path, obj.config))
+                counts[outcome.status] += 1
+            except ShnorError as exc:
+                counts["failed"] += 1
+                click.echo(f"shnor-kg: error: {exc.message}", err=True)
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+    if counts["failed"]:
+        sys.exit(IngestError.exit_code)
+
+
+class _plain:
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return self.items
+
+    def __exit__(self, *exc):
+        return False
+
+
+# -- query ----------------------------------------------------------------------------------------
+
+QUERY_WORDS = ("select", "ask", "construct", "describe", "prefix", "base")
+
+
+def _resolve_query(text: str) -> str:
+    """A query given as a .rq file, as SPARQL text, or as the name of a stored query."""
+    if len(text) < 1024 and "\n" not in text:
+        path = Path(text)
+        if path.suffix == ".rq" or path.is_file():
+            try:
+                return path.read_text("utf-8")
+            except OSError as exc:
+                raise BadParameter(f"{text}: cannot read the query file: {exc.strerror}", parameter="query") from None
+    if text.lstrip().lower().startswith(QUERY_WORDS) or "{" in text:
+        return text
+    raise NotFound(f"unknown stored query {text!r}", query=text)
+
+
+def _cell(term) -> str:
+    return "" if term is None else term.value
+
+
+def format_result(result: QueryResult, fmt: str) -> str:
+    """A query result as a text table, CSV or JSON."""
+    if result.kind == "ask":
+        return json.dumps(result.boolean) if fmt == "json" else str(result.boolean).lower()
+    if result.kind == "graph":
+        return (ox.serialize(result.triples, format=ox.RdfFormat.TURTLE) or b"").decode()
+    if fmt == "json":
+        return json.dumps(result.values(), ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(result.variables)
+        writer.writerows([_cell(t) for t in row] for row in result.rows)
+        return out.getvalue()
+    rows = [result.variables] + [[_cell(t) for t in row] for row in result.rows]
+    widths = [min(60, max(len(r[i]) for r in rows)) for i in range(len(result.variables))]
+    return "\n".join("  ".join(c[:60].ljust(w) for c, w in zip(r, widths)) for r in rows)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--param", "params", multiple=True, help="A stored query's parameter, as name=value.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.pass_obj
+@user_errors
+def query(obj: Context, query: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run a SPARQL query: a string, a .rq file, or the name of a stored query."""
+    if params:
+        raise BadParameter("--param applies to stored queries only", parameter="param")
+    result = obj.store.query(_resolve_query(query), limit=obj.config.row_limit, timeout=obj.config.query_timeout)
+    click.echo(format_result(result, fmt).rstrip("\n"))
+    if result.truncated:
+        click.echo(f"shnor-kg: note: result truncated at {obj.config.row_limit} rows", err=True)
+
+
+# -- export and stats -----------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(sorted(EXPORT_FORMATS)), default="nquads")
+@click.option("--document", "doc_id", help="Export only this document's graph.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout).")
+@click.pass_obj
+@user_errors
+def export(obj: Context, fmt: str, doc_id: str | None, output: str | None) -> None:
+    """Export the whole graph (N-Quads/TriG) or one document's graph."""
+    from .catalog import document_graph
+
+    rdf_format = EXPORT_FORMATS[fmt]
+    if doc_id is None and fmt in ("turtle", "ntriples"):
+        raise BadParameter("the whole dataset has named graphs: export it as nquads or trig", parameter="format")
+    graph = None
+    if doc_id is not None:
+        if obj.catalog().meta(doc_id) is None:
+            raise NotFound(f"no document {doc_id!r} in the store", doc_id=doc_id)
+        graph = document_graph(doc_id)
+    data = obj.store.export(rdf_format, graph=graph)
+    if output:
+        Path(output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+STATS_QUERY = """
+PREFIX shnor: <https://w3id.org/shnor/ontology#>
+SELECT
+  (COUNT(DISTINCT ?doc) AS ?documents) (COUNT(DISTINCT ?org) AS ?organisations)
+  (COUNT(DISTINCT ?person) AS ?people) (COUNT(DISTINCT ?plan) AS ?plans) (COUNT(DISTINCT ?item) AS ?items)
+WHERE {
+  { ?doc a shnor:SourceDocument } UNION { ?org a shnor:Organization } UNION { ?person a shnor:Person }
+  UNION { ?plan a shnor:Plan } UNION { ?item a shnor:PlanItem }
+}"""
+
+
+@main.command()
+@click.pass_obj
+@user_errors
+def stats(obj: Context) -> None:
+    """Counts of documents, triples, organisations, people, plans and items."""
+    row = obj.store.query(STATS_QUERY).values()[0]
+    triples = obj.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").values()[0]["n"]
+    click.echo(f"stored documents: {len(obj.catalog().documents())}")
+    click.echo(f"triples: {triples}")
+    for key, value in row.items():
+        click.echo(f"{key}: {value}")
+
+
+# -- serve ----------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", help=SETTINGS_BY_NAME["host"].help)
+@click.option("--port", type=int, help=SETTINGS_BY_NAME["port"].help)
+@click.option("--workers", type=int, help=SETTINGS_BY_NAME["workers"].help)
+@click.pass_obj
+@user_errors
+def serve(obj: Context, host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the web application (development server, or gunicorn with --workers N > 1)."""
+    from .app import create_app
+
+    config = obj.config.replace(host=host, port=port, workers=workers)
+    if config.workers > 1:
+        from .wsgi import run_gunicorn
+
+        run_gunicorn(config)
+        return
+    app = create_app(config)
+    app.run(host=config.host, port=config.port, threaded=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""SHACL shapes of the contract classes (Turtle files in this package)."""
