@@ -1,0 +1,59 @@
+"""Packaging: `pip install .` puts only `shnor_kg` into site-packages; an editable install works.
+
+Wheels are built with this venv's setuptools (no build isolation, no index), so the test needs no
+network; they are installed with --no-deps into a fresh virtual environment.
+"""
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def build(kind: str, out: Path) -> Path:
+    code = f"from setuptools import build_meta; print(build_meta.build_{kind}({str(out)!r}))"
+    name = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()[-1]
+    return out / name
+
+
+def fresh_venv(path: Path) -> Path:
+    venv.EnvBuilder(with_pip=True).create(path)
+    return path / "bin" / "python"
+
+
+def install(python: Path, wheel: Path) -> None:
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True, capture_output=True)
+
+
+def site_packages(python: Path) -> Path:
+    out = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], check=True, capture_output=True, text=True)
+    return Path(out.stdout.strip())
+
+
+def test_wheel_installs_only_shnor_kg(tmp_path):
+    python = fresh_venv(tmp_path / "venv")
+    baseline = set(p.name for p in site_packages(python).iterdir())
+    install(python, build("wheel", tmp_path / "dist"))
+    added = set(p.name for p in site_packages(python).iterdir()) - baseline
+    assert {n for n in added if not n.endswith(".dist-info")} == {"shnor_kg"}
+    package = site_packages(python) / "shnor_kg"
+    assert {"ontology", "ingest", "shapes", "queries", "server", "errors.py", "config.py"} <= {p.name for p in package.iterdir()}
+
+
+def test_editable_install_finds_every_subpackage_and_its_data(tmp_path):
+    python = fresh_venv(tmp_path / "venv")
+    install(python, build("editable", tmp_path / "dist"))
+    code = (
+        "import importlib.resources as r, importlib.util as u\n"
+        "for name in ['ontology', 'ingest', 'shapes', 'queries', 'server']:\n"
+        "    assert u.find_spec('shnor_kg.' + name) is not None, name\n"
+        "print(r.files('shnor_kg.queries').joinpath('__init__.py').is_file())\n"
+    )
+    out = subprocess.run([python, "-c", code], cwd=tmp_path, check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "True"
