@@ -1,0 +1,125 @@
+"""The block model every reader produces: paragraphs and tables with offsets into one text.
+
+A reader turns a file into a :class:`RawDocument`: one normalised text (``\\n`` line ends, NFC)
+and, in reading order, the blocks found in it. Every block and every table cell carries the
+code-point offsets ``start``/``end`` of its text in that normalised text, so that
+``doc.text[cell.start:cell.end] == cell.text`` always holds. Later stages cite the source with
+these offsets (``oa:TextPositionSelector``) and with :meth:`RawDocument.line_of`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range ``[start, end)`` of code points in the normalised text."""
+
+    start: int
+    end: int
+
+    def cover(self, other: "Span") -> "Span":
+        """The smallest span holding both spans."""
+        return Span(min(self.start, other.start), max(self.end, other.end))
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of text outside tables (for plain text: one non-blank line, trimmed)."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell; its text may span several lines (``\\n`` inside)."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+    @property
+    def empty(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row: its cells in column order."""
+
+    cells: tuple[Cell, ...]
+
+    @property
+    def span(self) -> Span:
+        """From the first cell to the last non-empty cell (or the first cell when all are empty)."""
+        filled = [c for c in self.cells if not c.empty] or list(self.cells[:1])
+        return Span(filled[0].start, filled[-1].end)
+
+    def texts(self) -> list[str]:
+        return [c.text for c in self.cells]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: rows in order (the first row is usually the header)."""
+
+    rows: tuple[Row, ...]
+
+    @property
+    def span(self) -> Span:
+        return self.rows[0].span.cover(self.rows[-1].span)
+
+    @property
+    def start(self) -> int:
+        return self.span.start
+
+    @property
+    def end(self) -> int:
+        return self.span.end
+
+    @property
+    def width(self) -> int:
+        return max(len(r.cells) for r in self.rows)
+
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """What a reader returns: the normalised text, the blocks in reading order, the media type."""
+
+    name: str
+    text: str
+    blocks: tuple[Block, ...]
+    media_type: str
+    notes: tuple[str, ...] = field(default=())
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        starts = [0]
+        starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
+        return starts
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line number of a code-point offset."""
+        return bisect.bisect_right(self._line_starts, offset)
+
+    def blank_line_before(self, start: int, previous_end: int) -> bool:
+        """True when an empty line separates ``previous_end`` from ``start``."""
+        gap = self.text[previous_end:start]
+        return any(not line.strip() for line in gap.split("\n")[1:-1])
