@@ -9,6 +9,7 @@ from flask import Flask, current_app, jsonify
 
 from ..config import Config, load_config
 from .catalog import Catalog
+from . import security
 from .errors import register_error_handlers
 from .store import Store, open_store
 
@@ -38,6 +39,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     catalog.ensure_vocabulary()
     app.extensions["shnor_kg"] = Services(config, store, catalog)
     register_error_handlers(app)
+    security.install(app, rate_limit=config.rate_limit)
     _register_blueprints(app)
 
     @app.get("/health")
@@ -48,6 +50,9 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .documents_api import blueprint as documents_api
+
+    app.register_blueprint(documents_api)
     from .sparql import blueprint as sparql
 
     app.register_blueprint(sparql)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import hashlib
 import io
 import json
 import sys
@@ -16,9 +15,9 @@ import pyoxigraph as ox
 from ..config import SETTINGS_BY_NAME, load_config
 from ..errors import BadParameter, IngestError, NotFound, ShnorError
 from .catalog import Catalog, Submission
+from .intake import read_file, submission_from_bytes
 from .store import QueryResult, open_store
 
-RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".rdf": "xml"}
 EXPORT_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG, "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
 
 
@@ -80,33 +79,9 @@ def _expand(paths: tuple[str, ...]) -> list[Path]:
     return files
 
 
-def _rdf_submission(path: Path, data: bytes) -> Submission:
-    from rdflib import Graph
-
-    graph = Graph()
-    try:
-        graph.parse(data=data, format=RDF_SUFFIXES[path.suffix.lower()])
-    except Exception as exc:  # rdflib raises many types for bad syntax
-        raise IngestError(f"{path}: not valid RDF: {exc}", file=str(path)) from None
-    sha = hashlib.sha256(data).hexdigest()
-    return Submission(f"rdf-{sha[:16]}", graph, Graph(), data, path.name, "text/turtle", sha)
-
-
 def build_submission(path: Path, config) -> Submission:
-    """Read one file into a Submission: RDF files as they are, acts through the ingest pipeline."""
-    try:
-        data = path.read_bytes()
-    except PermissionError:
-        raise IngestError(f"{path}: permission denied", file=str(path)) from None
-    except OSError as exc:
-        raise IngestError(f"{path}: cannot read: {exc.strerror}", file=str(path)) from None
-    if path.suffix.lower() in RDF_SUFFIXES:
-        return _rdf_submission(path, data)
-    try:
-        from ..ingest.pipeline import submission_for
-    except ImportError:
-        raise IngestError(f"{path}: only RDF files can be ingested in this build", file=str(path)) from None
-    return submission_for(path, data, config=config)
+    """Read one file into a Submission (RDF as it is, acts through the ingest pipeline)."""
+    return submission_from_bytes(str(path), read_file(path, max_bytes=config.max_upload_bytes), config=config)
 
 
 @main.command()
@@ -265,7 +240,10 @@ def serve(obj: Context, host: str | None, port: int | None, workers: int | None)
     """Serve the web application (development server, or gunicorn with --workers N > 1)."""
     from .app import create_app
 
+    from .security import configure_access_log
+
     config = obj.config.replace(host=host, port=port, workers=workers)
+    configure_access_log()
     if config.workers > 1:
         from .wsgi import run_gunicorn
 

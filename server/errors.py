@@ -27,6 +27,8 @@ def render_error(error: ShnorError) -> Response:
     else:
         response = Response(render_template("error.html", error=error), mimetype="text/html")
     response.status_code = error.status
+    if "retry_after" in error.details:
+        response.headers["Retry-After"] = str(error.details["retry_after"])
     return response
 
 
