@@ -112,6 +112,14 @@ class StoreUnavailable(ShnorError):
     exit_code = 3
 
 
+class StoredQueryError(ShnorError):
+    """A stored query file (``queries/*.rq``) is broken: the application does not start."""
+
+    status = 500
+    code = "stored_query_invalid"
+    exit_code = 1
+
+
 class ValidationFailed(ShnorError):
     """SHACL validation found Violations (used by ``--strict`` ingest and ``validate``)."""
 
