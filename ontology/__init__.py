@@ -38,6 +38,7 @@ class SHNOR(DefinedNamespace):
     MentorshipLink: URIRef
     Municipality: URIRef
     Region: URIRef
+    Clause: URIRef
 
     # Properties
     sha256: URIRef
@@ -72,6 +73,10 @@ class SHNOR(DefinedNamespace):
     operatorFor: URIRef
     region: URIRef
     isoCode: URIRef
+    clause: URIRef
+    deadlineQualifier: URIRef
+    headingKeyword: URIRef
+    qualifierPhrase: URIRef
 
     # Concept schemes and their concepts
     DocumentTypes: URIRef
@@ -102,6 +107,38 @@ class SHNOR(DefinedNamespace):
     contactPerson: URIRef
 
     Themes: URIRef
+    themeMonitoring: URIRef
+    themeInfrastructure: URIRef
+    themeNetworking: URIRef
+    themeProfessionalDevelopment: URIRef
+    themeLeadership: URIRef
+    themeQualityAssessment: URIRef
+    themeFailurePrevention: URIRef
+    themeNormativeBasis: URIRef
+
+    DeadlineQualifiers: URIRef
+    asConducted: URIRef
+    byAgreement: URIRef
+    bySeparatePlan: URIRef
+    asInformationArrives: URIRef
+    perWorkPlan: URIRef
+    asNeeded: URIRef
+    weekly: URIRef
+    monthly: URIRef
+    quarterly: URIRef
+    annually: URIRef
+
+    RiskProfiles: URIRef
+    riskLowEquipment: URIRef
+    riskTeacherShortage: URIRef
+    riskLowTeacherCompetence: URIRef
+    riskLowAdaptivity: URIRef
+    riskWeakInSchoolTraining: URIRef
+    riskLanguageBarriers: URIRef
+    riskLowParentalInvolvement: URIRef
+    riskPoorSchoolEnvironment: URIRef
+    riskHighFailureShare: URIRef
+    riskLowDiscipline: URIRef
 
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
