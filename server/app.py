@@ -35,7 +35,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     app.config["MAX_CONTENT_LENGTH"] = config.max_upload_bytes
     app.json.ensure_ascii = False
     store = store or open_store(config)
-    catalog = Catalog(store, config.data_dir)
+    catalog = Catalog(store, config.data_dir, base_iri=config.base_iri)
     catalog.ensure_vocabulary()
     app.extensions["shnor_kg"] = Services(config, store, catalog)
     register_error_handlers(app)
@@ -56,3 +56,9 @@ def _register_blueprints(app: Flask) -> None:
     from .sparql import blueprint as sparql
 
     app.register_blueprint(sparql)
+    from .ontology_page import blueprint as ontology_page
+
+    app.register_blueprint(ontology_page)
+    from .network_views import blueprint as network_views
+
+    app.register_blueprint(network_views)

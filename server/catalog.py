@@ -21,8 +21,11 @@ from typing import Iterable
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..errors import NotFound
-from ..ontology import ENTITIES_GRAPH, GRAPH_BASE, VOCABULARY_GRAPH, ontology_files
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from ..errors import NotFound, StoreUnavailable
+from ..ontology import ENTITIES_GRAPH, GRAPH_BASE, SHNOR, VOCABULARY_GRAPH, ontology_files
 from .store import GraphChange
 
 DOCUMENTS = "documents"
@@ -69,10 +72,47 @@ class Outcome:
 class Catalog:
     """Document-level writes over a store; reads go straight to the store."""
 
-    def __init__(self, store, data_dir: str | os.PathLike) -> None:
+    def __init__(self, store, data_dir: str | os.PathLike, *, base_iri: str = "https://w3id.org/shnor/id/") -> None:
         self.store = store
+        self.base_iri = base_iri
         self.root = Path(data_dir) / DOCUMENTS
         self.root.mkdir(parents=True, exist_ok=True)
+        self.recover()
+
+    # -- crash recovery ------------------------------------------------------------------------
+
+    def _stored_sha256(self, doc_id: str) -> set[str]:
+        result = self.store.query(
+            f"SELECT ?sha WHERE {{ GRAPH <{document_graph(doc_id)}> {{ ?source <{SHNOR.sha256}> ?sha }} }}"
+        )
+        return {row[0].value for row in result.rows}
+
+    def _read_meta(self, folder: Path) -> dict | None:
+        try:
+            return json.loads((folder / "meta.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def recover(self) -> None:
+        """Finish or undo a document write that a crash interrupted.
+
+        The store commit is the point of truth: a staged folder whose sha256 the store holds is
+        installed, any other staged folder is discarded, and a set-aside previous folder is put
+        back when its document is still the stored version.
+        """
+        for staging in sorted(self.root.glob(".staging-*")):
+            meta = self._read_meta(staging)
+            if meta and meta["sha256"] in self._stored_sha256(meta["doc_id"]):
+                self._swap_in(staging, meta["doc_id"])
+            else:
+                shutil.rmtree(staging, ignore_errors=True)
+        for trash in sorted(self.root.glob(".trash-*")):
+            meta = self._read_meta(trash)
+            target = self.root / meta["doc_id"] if meta else None
+            if target is not None and not target.exists() and meta["sha256"] in self._stored_sha256(meta["doc_id"]):
+                trash.rename(target)
+            else:
+                shutil.rmtree(trash, ignore_errors=True)
 
     # -- registry of documents -----------------------------------------------------------------
 
@@ -121,6 +161,15 @@ class Catalog:
         (staging / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
         return staging
 
+    def _stage_or_fail(self, sub: Submission, entities: list[ox.Triple], triples: int) -> Path:
+        try:
+            return self._stage(sub, entities, triples)
+        except OSError as exc:
+            for staging in self.root.glob(".staging-*"):
+                if self._read_meta(staging) is None:
+                    shutil.rmtree(staging, ignore_errors=True)
+            raise StoreUnavailable(f"cannot write to the store {self.root.parent}: {exc.strerror}", path=str(self.root.parent)) from None
+
     def _swap_in(self, staging: Path, doc_id: str) -> None:
         target = self.root / doc_id
         trash = self.root / f".trash-{uuid.uuid4().hex}"
@@ -129,12 +178,25 @@ class Catalog:
         staging.rename(target)
         shutil.rmtree(trash, ignore_errors=True)
 
+    def _with_source_record(self, sub: Submission) -> Graph:
+        """The document graph, with a SourceDocument for the file when the submission has none."""
+        if any(sub.document.triples((None, SHNOR.sha256, Literal(sub.sha256)))):
+            return sub.document
+        graph = Graph()
+        graph += sub.document
+        source = URIRef(f"{self.base_iri}source/{sub.sha256}")
+        graph.add((source, RDF.type, SHNOR.SourceDocument))
+        graph.add((source, SHNOR.sha256, Literal(sub.sha256)))
+        graph.add((source, DCTERMS.title, Literal(sub.source_name)))
+        graph.add((source, DCTERMS["format"], Literal(sub.media_type)))
+        return graph
+
     def add(self, sub: Submission) -> Outcome:
         """Store a document: replace its graphs atomically and merge its entities."""
         previous = self.meta(sub.doc_id)
         if previous and previous.get("sha256") == sub.sha256:
             return Outcome(sub.doc_id, "unchanged")
-        doc_triples = to_oxigraph(sub.document)
+        doc_triples = to_oxigraph(self._with_source_record(sub))
         entities = to_oxigraph(sub.entities)
         changes = [GraphChange("replace", document_graph(sub.doc_id), tuple(doc_triples))]
         if sub.validation is not None:
@@ -146,7 +208,7 @@ class Catalog:
             changes.append(GraphChange("replace", str(ENTITIES_GRAPH), tuple(merged)))
         else:
             changes.append(GraphChange("add", str(ENTITIES_GRAPH), tuple(entities)))
-        staging = self._stage(sub, entities, len(doc_triples))
+        staging = self._stage_or_fail(sub, entities, len(doc_triples))
         try:
             self.store.commit(changes)
         except BaseException:

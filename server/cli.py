@@ -47,7 +47,7 @@ class Context:
         return self._store
 
     def catalog(self) -> Catalog:
-        return Catalog(self.store, self.config.data_dir)
+        return Catalog(self.store, self.config.data_dir, base_iri=self.config.base_iri)
 
 
 @click.group()

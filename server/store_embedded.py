@@ -30,6 +30,7 @@ from .store import GraphChange, QueryResult, Term, collect
 MANIFEST = "manifest.json"
 SEGMENTS = "graphs"
 LOCK = "LOCK"
+LOCK_WAIT_SECONDS = 30.0
 
 
 def _fsync_dir(path: Path) -> None:
@@ -193,7 +194,7 @@ class EmbeddedStore:
     def _write_lock(self) -> Iterator[None]:
         path = self.root / LOCK
         with open(path, "a+") as handle:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + LOCK_WAIT_SECONDS
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -211,7 +212,16 @@ class EmbeddedStore:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def commit(self, changes: Sequence[GraphChange]) -> None:
-        """Apply several graph changes as one atomic commit (durable when this returns)."""
+        """Apply several graph changes as one atomic commit (durable when this returns).
+
+        Raises StoreUnavailable (store unchanged) when the disk refuses the write."""
+        try:
+            self._commit(changes)
+        except OSError as exc:
+            raise StoreUnavailable(f"cannot write to the store {self.root}: {exc.strerror or exc}", path=str(self.root)) from None
+        self.sync()
+
+    def _commit(self, changes: Sequence[GraphChange]) -> None:
         with self._write_lock():
             manifest = self._read_manifest()
             graphs: dict[str, list[str]] = {g: list(s) for g, s in manifest.get("graphs", {}).items()}
@@ -235,12 +245,11 @@ class EmbeddedStore:
             _write_durably(self.root / MANIFEST, json.dumps(new_manifest, ensure_ascii=False).encode())
             _fsync_dir(self.root)
             self._collect_garbage(graphs)
-        self.sync()
 
     def _collect_garbage(self, graphs: Mapping[str, list[str]]) -> None:
         live = {s for segments in graphs.values() for s in segments}
         for path in (self.root / SEGMENTS).iterdir():
-            if path.name not in live and not path.name.startswith("."):
+            if path.name not in live:  # also temporary files a crashed writer left
                 path.unlink(missing_ok=True)
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:

@@ -5,7 +5,7 @@ import multiprocessing
 import pyoxigraph as ox
 import pytest
 
-from shnor_kg.errors import QuerySyntaxError
+from shnor_kg.errors import QuerySyntaxError, StoreUnavailable
 from shnor_kg.server.store import GraphChange
 from shnor_kg.server.store_embedded import EmbeddedStore
 
@@ -103,7 +103,7 @@ def test_interrupted_commit_leaves_previous_version(config, monkeypatch):
         real(path, data)
 
     monkeypatch.setattr(module, "_write_durably", crash_on_manifest)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreUnavailable, match="No space left on device"):
         store.replace_graph(G1, triples("b", "c"))
     monkeypatch.undo()
     assert count(EmbeddedStore.open(config.data_dir), G1) == 1

@@ -1,0 +1,134 @@
+"""Crashes and a full disk never corrupt the store: every document is its old or its new version."""
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from shnor_kg.errors import StoreUnavailable
+from shnor_kg.server.catalog import Catalog, document_graph
+from shnor_kg.server.store_embedded import LOCK, MANIFEST, EmbeddedStore
+
+pytestmark = pytest.mark.slow
+CLI = Path(sys.executable).with_name("shnor-kg")
+
+
+def act_like_ttl(n: int, version: int) -> str:
+    lines = [f'<http://example.org/doc{n}/item{i}> <http://example.org/title> "Мероприятие {i} документа {n}, версия {version}" .' for i in range(300)]
+    return "\n".join(lines) + "\n"
+
+
+def write_corpus(folder: Path, count: int, version: int) -> None:
+    folder.mkdir(exist_ok=True)
+    for n in range(count):
+        (folder / f"doc{n:04d}.ttl").write_text(act_like_ttl(n, version), "utf-8")
+
+
+def manifest_version(data_dir: Path) -> int:
+    try:
+        return json.loads((data_dir / MANIFEST).read_text())["version"]
+    except (OSError, ValueError):
+        return 0
+
+
+def check_every_document_against_its_source(data_dir: Path) -> int:
+    """Each stored document graph holds exactly the triples of the source whose sha256 it records."""
+    store = EmbeddedStore.open(data_dir)
+    catalog = Catalog(store, data_dir)
+    documents = catalog.documents()
+    for meta in documents:
+        source = (data_dir / "documents" / meta["doc_id"] / "source").read_bytes()
+        assert hashlib.sha256(source).hexdigest() == meta["sha256"]
+        stored = set(ox.parse(store.export(ox.RdfFormat.N_TRIPLES, graph=document_graph(meta["doc_id"])), format=ox.RdfFormat.N_TRIPLES))
+        expected = set(ox.parse(source, format=ox.RdfFormat.TURTLE))
+        assert expected <= stored and len(stored - expected) == 4  # plus the SourceDocument record
+    stored_docs = [g for g in store.graphs() if g.split("/")[-1].startswith("rdf-")]
+    assert len(stored_docs) == len(documents)
+    assert not list((data_dir / "documents").glob(".staging-*")) and not list((data_dir / "documents").glob(".trash-*"))
+    return len(documents)
+
+
+def test_kill_9_during_a_batch_ingest_leaves_old_or_new_versions(tmp_path):
+    data_dir, corpus = tmp_path / "kg", tmp_path / "corpus"
+    write_corpus(corpus, 40, version=1)
+    env = {**os.environ, "SHNOR_KG_DATA_DIR": str(data_dir)}
+    subprocess.run([CLI, "ingest", str(corpus)], env=env, check=True, capture_output=True)
+    write_corpus(corpus, 120, version=2)  # RDF files are content-addressed: 120 new documents
+    process = subprocess.Popen([CLI, "ingest", str(corpus)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    start = manifest_version(data_dir)
+    deadline = time.monotonic() + 60
+    while manifest_version(data_dir) < start + 30 and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    count = check_every_document_against_its_source(data_dir)
+    assert 40 < count < 160, "the kill should land in the middle of the batch"
+    result = subprocess.run([CLI, "ingest", str(corpus)], env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert check_every_document_against_its_source(data_dir) == 160
+
+
+def test_a_lock_held_by_a_killed_writer_does_not_block_the_next(tmp_path):
+    data_dir = tmp_path / "kg"
+    EmbeddedStore.open(data_dir)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, sys, time\n"
+        f"handle = open({str(data_dir / LOCK)!r}, 'a+')\n"
+        "fcntl.flock(handle, fcntl.LOCK_EX)\nprint('locked', flush=True)\ntime.sleep(120)\n")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(10)
+    holder.stdout.close()
+    store = EmbeddedStore.open(data_dir)
+    store.replace_graph("http://example.org/g", [ox.Triple(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/p"), ox.Literal("x"))])
+    assert store.graphs() == ["http://example.org/g"]
+
+
+def test_a_live_writer_s_lock_gives_a_clear_message(tmp_path, monkeypatch):
+    data_dir = tmp_path / "kg"
+    store = EmbeddedStore.open(data_dir)
+    import shnor_kg.server.store_embedded as module
+
+    monkeypatch.setattr(module, "LOCK_WAIT_SECONDS", 0.2)
+    import fcntl
+
+    with open(data_dir / LOCK, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with pytest.raises(StoreUnavailable, match="locked by another writer"):
+            store.drop_graph("http://example.org/g")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mount)], capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here ({result.stderr.strip()}): the full-disk test needs root and mount")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_a_clear_error_and_the_store_stays_intact(small_disk, tmp_path):
+    data_dir, corpus = small_disk / "kg", tmp_path / "corpus"
+    write_corpus(corpus, 3, version=1)
+    env = {**os.environ, "SHNOR_KG_DATA_DIR": str(data_dir)}
+    subprocess.run([CLI, "ingest", str(corpus)], env=env, check=True, capture_output=True)
+    before = subprocess.run([CLI, "export"], env=env, check=True, capture_output=True).stdout
+    big = tmp_path / "big"
+    write_corpus(big, 40, version=3)
+    result = subprocess.run([CLI, "ingest", str(big)], env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "No space left on device" in result.stderr and str(data_dir) in result.stderr
+    assert "Traceback" not in result.stderr
+    count = check_every_document_against_its_source(data_dir)
+    assert count >= 3
+    exported = subprocess.run([CLI, "export"], env=env, check=True, capture_output=True).stdout
+    assert set(before.splitlines()) <= set(exported.splitlines())
