@@ -363,11 +363,14 @@ def _label_score(text: str, label: str, *, full: bool, legal_words: bool = False
 # ---------------------------------------------------------------- types
 
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("supportCentre", re.compile(r"ппсс|ппмс|психолого-педагогическ[а-я]*\s+(?:и\s+социальн[а-я]*\s+)?"
-                                 r"(?:медико-социальн[а-я]*\s+)?(?:сопровожд|помощ)", re.I)),
+    ("supportCentre", re.compile(r"ппсс|ппмс|психолого-педагогическ[а-я]*[^«»\"]{0,60}?"
+                                 r"(?:сопровожд|помощ)", re.I)),
     ("methodologicalCentre", re.compile(r"цнппм|центр[а-я]*\s+непрерывн|методическ[а-я]*\s+(?:центр|служб)"
                                         r"|центр[а-я]*\s+обеспечени[а-я]*\s+качеств|гцоко|\bимц\b|\bммц\b"
                                         r"|информационно-методическ", re.I)),
+    # schools of additional education are not general-education schools
+    ("otherOrganization", re.compile(r"(?:спортивн|музыкальн|художественн|хореографическ)[а-я]*\s+школ"
+                                     r"|школ[а-я]*\s+искусств|\bдши\b|\bдюсш\b|\bсшор\b|\bсш\b", re.I)),
     ("regionalInstitute", re.compile(r"\bипк\b|\bиро\b|институт|ппро|академи|университет", re.I)),
     ("school", re.compile(r"школ|\bсош\b|\bоош\b|\bнош\b|лице|гимнази|центр[а-я]*\s+образования\b"
                           r"|\bцо\b|общеобразовательн[а-я]*\s+учрежден|кадетск", re.I)),
