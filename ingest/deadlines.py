@@ -32,6 +32,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 # phrase (normalised, as it starts) → concept local name in shnor:DeadlineQualifiers
 QUALIFIERS: dict[str, str] = {
@@ -166,6 +167,7 @@ def _comma_outside_quotes(text: str) -> int:
     return len(text)
 
 
+@lru_cache(maxsize=64)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     """A case-insensitive regex for a normalised phrase: any spaces, ё for е, a word start."""
     body = r"\s+".join(re.escape(word).replace("е", "[её]") for word in phrase.split())

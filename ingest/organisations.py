@@ -537,9 +537,11 @@ class OrgResolver:
         return mapping[form]
 
     def canonical(self, ref: OrgRef) -> OrgRef:
-        """The final entity of a ref returned earlier by ``resolve`` (its labels were seen)."""
-        return self.lookup(next(iter(sorted(ref.alt_labels | {ref.pref_label} & set(self._forms)
-                                            or ref.alt_labels))))
+        """The final entity of a ref returned earlier by ``resolve`` (found by the forms it holds)."""
+        seen = sorted((ref.alt_labels | {ref.pref_label}) & set(self._forms))
+        if not seen:
+            raise BadInput(f"organisation not resolved in this act: {ref.pref_label!r}")
+        return self.lookup(seen[0])
 
     def entities(self) -> list[OrgRef]:
         """Every canonical entity with all its aliases, sorted by key."""

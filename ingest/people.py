@@ -61,6 +61,7 @@ _RE_INITIALS_FIRST = re.compile(rf"(?<![{_UP}{_LOW}.]){_INITIALS_B}\s*(?P<fam>{_
 _RE_INITIALS_LAST = re.compile(rf"(?<![{_UP}{_LOW}])(?P<fam>{_WORD})\s+{_INITIALS}(?![{_UP}{_LOW}])")
 _RE_THREE = re.compile(rf"(?<![{_UP}{_LOW}])({_WORD})\s+({_WORD})\s+({_WORD})(?![{_LOW}])")
 _RE_THREE_CAPS = re.compile(rf"(?<![{_UP}{_LOW}])({_CAPS_WORD})\s+({_CAPS_WORD})\s+({_CAPS_WORD})(?![{_UP}])")
+_RE_THREE_OVERLAPPING = tuple(re.compile(rf"(?=({p.pattern}))") for p in (_RE_THREE, _RE_THREE_CAPS))
 
 # surname endings that are themselves a nominative surname
 _NOM_FEM = re.compile(r"(?:ова|ева|ёва|ина|ына|ская|цкая|ая|яя)$")
@@ -267,6 +268,8 @@ def parse_person(text: str) -> PersonName | None:
 _SCHOOL_NAME_OPENER = re.compile(r"(?:имени|им\.)\s", re.IGNORECASE)
 _AUTHOR = re.compile(r"(?:авт\.|автор[а-я]*|составител[а-я]*|под\s+ред(?:\.|акцией))\s*$", re.IGNORECASE)
 _AFTER_TITLE = re.compile(r"[»\"]\s*,\s*$")
+_ORG_BEFORE_QUOTE = re.compile(r"(?:\b[А-ЯЁ]{1,4}(?:ОУ|У|УДО)|учреждени[а-я]*|организаци[а-я]*|"
+                               r"города\s+[А-ЯЁ][а-яё]+|\bДО|\bДПО)\s*$")
 
 
 def _excluded(text: str, start: int) -> bool:
@@ -275,7 +278,9 @@ def _excluded(text: str, start: int) -> bool:
     * inside a school's honorific name: "имени"/"им." occurs earlier in the same clause (no
       "," ";" "." line break or closing quote between, at most 120 characters back);
     * an author credit: right after "авт."/"автор"/"составитель"/"под ред.", or right after
-      a closing quote and a comma (a programme title «…», О. Хухлаева).
+      a closing quote and a comma (a programme title «…», О. Хухлаева) — unless the quoted
+      name follows a legal form or "учреждение"/"организация"/"города X" (then it is an
+      organisation's name and the person after it is, say, its head: "МБОУ «СОШ № 5», Иванова И.И.").
     """
     before = text[max(0, start - 120):start]
     opener = None
@@ -285,7 +290,15 @@ def _excluded(text: str, start: int) -> bool:
         between = before[opener.end():]
         if not re.search(r"[;\n»\"]|,\s|\.\s+[а-яё]", between):
             return True
-    return bool(_AUTHOR.search(before) or _AFTER_TITLE.search(before))
+    if _AUTHOR.search(before):
+        return True
+    title = _AFTER_TITLE.search(before)
+    if title is None:
+        return False
+    # «…», Name: a credit after a title, unless the quoted name is an organisation's
+    opening = before.rfind("«", 0, title.start())
+    prefix = before[max(0, opening - 40):opening] if opening >= 0 else ""
+    return not _ORG_BEFORE_QUOTE.search(prefix)
 
 
 def _plausible_surname(word: str) -> bool:
@@ -320,9 +333,9 @@ def find_people(text: str) -> list[tuple[int, int, PersonName]]:
         if not _excluded(text, start):
             found.append((start, end, person))
 
-    for pattern in (_RE_THREE, _RE_THREE_CAPS):
+    for pattern in _RE_THREE_OVERLAPPING:
         # overlapping: "Назначить Пряжину Елену Николаевну" must also be tried one word later
-        for match in re.finditer(rf"(?=({pattern.pattern}))", text):
+        for match in pattern.finditer(text):
             start, end = match.start(1), match.end(1)
             add(start, end, _from_full((match[2], match[3], match[4])))
     for match in _RE_INITIALS_FIRST.finditer(text):

@@ -177,6 +177,16 @@ def test_offsets_point_at_the_mention():
     assert person.key == "yudina-yu-i"
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    ("МБОУ «СОШ № 5», Иванова И.И.", ["Иванова И.И."]),
+    ("Муниципальное бюджетное общеобразовательное учреждение «Центр образования № 42», "
+     "Кубанова Елена Николаевна", ["Кубанова Елена Николаевна"]),
+    ("программа «Тропинка к своему Я», О.В. Хухлаева", []),
+])
+def test_a_person_after_an_organisation_in_quotes_is_found(text, names):
+    assert [p.name for _, _, p in find_people(text)] == names
+
+
 def test_a_person_after_a_school_name_is_found():
     text = "«Школа № 19 имени Ю.С. Беленогова», директор Караваева О.А."
     assert [p.name for _, _, p in find_people(text)] == ["Караваева О.А."]
