@@ -72,6 +72,7 @@
   function syncUrl() {
     const q = queryString({ kind: $("net-kind").value, lang: boot.lang });
     history.replaceState(null, "", "/network?" + q);
+    $("switch-lang").href = "/network?" + queryString({ kind: $("net-kind").value, lang: boot.lang === "ru" ? "en" : "ru" });
     const kind = $("net-kind").value;
     $("export-graphml").href = `/api/network/${kind}?` + queryString({ format: "graphml" });
     $("export-gexf").href = `/api/network/${kind}?` + queryString({ format: "gexf" });
@@ -114,7 +115,7 @@
     }));
     data.edges.forEach((e) => graph.addEdge(e.source, e.target, {
       weight: e.weight, edgeType: e.type, provenance: e.provenance, roles: e.roles, years: e.years,
-      size: Math.min(6, 1 + Math.log2(e.weight || 1)), type: data.directed ? "arrow" : "line",
+      size: Math.min(8, (data.edges.length > 2000 ? 1 : 2) + Math.log2(e.weight || 1)), type: data.directed ? "arrow" : "line",
     }));
     return graph;
   }
@@ -340,7 +341,7 @@
     box.replaceChildren(el("p", { class: "net-counts" }, [
       `${s.nodes} ${T.nodes} · ${s.edges} ${T.edges} · ${s.components} ${T.components} · ${s.communities} ${T.communities}`]));
     if (s.mentor_load && s.mentor_load.top.length) {
-      box.append(el("h3", {}, [T.mentor_load]), el("ol", {}, s.mentor_load.top.map((m) => el("li", {}, [`${m.label}: ${m.mentees} ${T.mentees}`]))));
+      box.append(el("h3", {}, [T.mentor_load]), el("ol", {}, s.mentor_load.top.map((m) => el("li", {}, [`${m.label} — ${T.mentees}: ${m.mentees}`]))));
     }
     if (s.schools_without_mentor && s.schools_without_mentor.length) {
       box.append(el("h3", {}, [`${T.unmentored} (${s.schools_without_mentor.length})`]),
