@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..errors import BadInput
@@ -173,12 +173,12 @@ def _strip_locality(text: str) -> str:
 
 def _acronym(core: str) -> tuple[str, str | None]:
     """(letters, number) of a core name: "Центр образования № 48" → ("ЦО", "48")."""
-    core = _HONORIFIC_RE.sub("", " " + core).strip()
+    core = _core_without_honorific(core)
     letters, number = [], None
     for token in re.findall(r"[А-ЯЁа-яёA-Za-z]+|\d+", core):
         if token.isdigit():
             number = number or token
-        elif token.lower() in _SMALL_WORDS:
+        elif token.lower() in _SMALL_WORDS or token.lower() in ("имени", "им"):
             continue
         elif len(token) >= 2 and token.isupper():
             letters.append(token)
@@ -287,6 +287,9 @@ class _Form:
     label: str  # the nominative label this form gives
     label_score: tuple
     type_text: str  # text used to decide the type
+    acronym: str = ""  # institutions: letters of the core ("ЦО", "ГЦОКО")
+    number: str = ""  # institutions: the number of the core ("48")
+    full_text: str = ""  # institutions whose core is written out in words: the normalised words
 
 
 @lru_cache(maxsize=4096)
@@ -313,12 +316,30 @@ def _analyse(text: str) -> _Form:
     core = _strip_locality(core)
     letters, number = _acronym(core)
     label = _institution_label(text, legal)
-    full_core = bool(re.search(r"[а-яё]{3,}\s+[а-яё]{3,}", core))
+    written_out = _written_out(core)
+    full_text = _signature_text(_core_without_honorific(core)) if written_out else ""
+    signature = ("institution-words", full_text, number or "") if written_out \
+        else ("institution", letters, number or "")
     type_text = " ".join([legal.words if legal and legal.words else (legal.abbr if legal else ""),
                           legal.abbr if legal else "", core])
-    return _Form(text, "institution", ("institution", letters, number or ""), legal, label,
-                 _label_score(text, label, full=full_core, legal_words=bool(legal and legal.words)),
-                 type_text)
+    return _Form(text, "institution", signature, legal, label,
+                 _label_score(text, label, full=bool(re.search(r"[а-яё]{3,}\s+[а-яё]{3,}", core)),
+                              legal_words=bool(legal and legal.words)),
+                 type_text, letters, number or "", full_text)
+
+
+def _written_out(core: str) -> bool:
+    """The core is words, not an abbreviation: no all-capital token, at least one word."""
+    tokens = re.findall(r"[А-ЯЁа-яёA-Za-z]+", core)
+    return bool(tokens) and not any(len(t) >= 2 and t.isupper() for t in tokens) \
+        and any(t.islower() or t[1:].islower() for t in tokens if len(t) >= 3)
+
+
+def _core_without_honorific(core: str) -> str:
+    """A numbered core loses its honorific tail ("школа № 19 имени …" → "школа № 19")."""
+    if re.search(r"\d", core):
+        return _HONORIFIC_RE.sub("", " " + core).strip()
+    return core
 
 
 def _is_collective(text: str) -> bool:
@@ -560,8 +581,8 @@ class OrgResolver:
         refs: dict[str, OrgRef] = {}
         for form_text, ref in self._by_form().items():
             form = _analyse(form_text)
-            if ref.is_school and form.kind == "institution" and form.signature[2]:
-                by_number.setdefault(form.signature[2], set()).add(ref.key)
+            if ref.is_school and form.kind == "institution" and form.number:
+                by_number.setdefault(form.number, set()).add(ref.key)
                 refs[ref.key] = ref
         out: list[OrgRef] = []
         for number in numbers:
@@ -611,16 +632,43 @@ class OrgResolver:
                 by_signature[signature] = text
         for short, full in sorted(self._links):
             sets.union(short, full)
+        self._link_abbreviations(forms, analysed, sets)
         self._merge_prefixes(forms, analysed, sets)
         groups: dict[str, list[_Form]] = {}
         for text in forms:
             groups.setdefault(sets.find(text), []).append(analysed[text])
+        refs = {root: _make_ref(members) for root, members in groups.items()}
+        _disambiguate_keys(refs, groups)
         out: dict[str, OrgRef] = {}
-        for members in groups.values():
-            ref = _make_ref(members)
+        for root, members in groups.items():
             for form in members:
-                out[form.text] = ref
+                out[form.text] = refs[root]
         return out
+
+    @staticmethod
+    def _link_abbreviations(forms: list[str], analysed: dict[str, _Form], sets: _UnionFind) -> None:
+        """Join an abbreviated form to the one written-out name with its letters and number.
+
+        "ЦО № 48" joins "Центр образования № 48"; if two different written-out names share the
+        letters (say "Центр образования" and "Центр одарённости"), the abbreviation joins neither.
+        """
+        written: dict[tuple[str, str], set[str]] = {}
+        for text in forms:
+            form = analysed[text]
+            if form.kind == "institution" and form.full_text:
+                written.setdefault((form.acronym, form.number), set()).add(form.full_text)
+        first_of: dict[tuple[str, str], str] = {}
+        for text in forms:
+            form = analysed[text]
+            if form.kind == "institution" and form.full_text:
+                first_of.setdefault((form.acronym, form.number, form.full_text), text)
+        for text in forms:
+            form = analysed[text]
+            if form.kind != "institution" or form.full_text:
+                continue
+            names = written.get((form.acronym, form.number), set())
+            if len(names) == 1:
+                sets.union(text, first_of[(form.acronym, form.number, next(iter(names)))])
 
     @staticmethod
     def _merge_prefixes(forms: list[str], analysed: dict[str, _Form], sets: _UnionFind) -> None:
@@ -649,14 +697,35 @@ def _is_prefix_of(short: _Form, long: _Form) -> bool:
     if short.kind != long.kind:
         return False
     if short.kind == "institution":
-        letters, number = short.signature[1], short.signature[2]
-        other_letters, other_number = long.signature[1], long.signature[2]
+        if short.full_text:
+            return False  # only an abbreviation stands for a longer name
+        letters, number = short.acronym, short.number
+        other_letters, other_number = long.acronym, long.number
         return (len(letters) >= 4 and not number and not other_number
                 and other_letters.startswith(letters) and other_letters != letters)
     if short.kind == "body":
         text, other = short.signature[1], long.signature[1]
         return len(text.split(" ")) >= 2 and other.startswith(text + " ")
     return False
+
+
+def _disambiguate_keys(refs: dict[str, OrgRef], groups: dict[str, list[_Form]]) -> None:
+    """Give institutions that share a short key ("co") a key from their written-out name."""
+    by_key: dict[str, list[str]] = {}
+    for root, ref in refs.items():
+        by_key.setdefault(ref.key, []).append(root)
+    for roots in by_key.values():
+        if len(roots) < 2:
+            continue
+        for root in roots:
+            written = [f for f in groups[root] if f.kind == "institution" and f.full_text]
+            if not written:
+                continue  # the abbreviation-only entity keeps the short key
+            form = min(written, key=lambda f: (f.full_text, f.text))
+            legal = next((f.legal.abbr for f in sorted(groups[root], key=lambda f: f.text)
+                          if f.legal is not None), "")
+            key = slug(" ".join(part for part in (legal, form.full_text) if part))
+            refs[root] = replace(refs[root], key=key)
 
 
 def _make_ref(members: list[_Form]) -> OrgRef:
@@ -668,9 +737,9 @@ def _make_ref(members: list[_Form]) -> OrgRef:
         institutions = [f for f in members if f.kind == "institution"]
         legal = Counter(f.legal.abbr for f in institutions if f.legal is not None)
         legal_abbr = max(sorted(legal), key=legal.__getitem__) if legal else ""
-        letters = min((f.signature[1] for f in institutions if f.signature[1]),
+        letters = min((f.acronym for f in institutions if f.acronym),
                       key=lambda s: (len(s), s), default="")
-        number = next((f.signature[2] for f in institutions if f.signature[2]), "")
+        number = next((f.number for f in institutions if f.number), "")
         key = slug(" ".join(part for part in (legal_abbr, letters, number) if part))
         types = [_org_type(f) for f in sorted(institutions, key=lambda f: f.label_score, reverse=True)]
         org_type = next((t for t in types if t != "otherOrganization"), "otherOrganization")

@@ -390,3 +390,20 @@ def test_canonical_follows_later_merges(tula):
     tula.resolve("МБОУ ЦО № 48")
     assert tula.canonical(early).key == "mbou-co-48"
     assert isinstance(tula.canonical(early), OrgRef)
+
+
+def test_written_out_names_with_the_same_letters_stay_apart(tula):
+    """Two different names with the same initials are two bodies; their abbreviation joins neither."""
+    for form in ("МБУ «Центр образования»", "МБУ «Центр одарённости»", "МБУ ЦО"):
+        tula.resolve(form)
+    entities = tula.entities()
+    assert len(entities) == 3
+    assert len({e.key for e in entities}) == 3
+    assert tula.lookup("МБУ ЦО").key == "mbu-co"
+    assert tula.lookup("МБУ «Центр одарённости»").key == "mbu-centr-odarennosti"
+
+
+def test_honorific_names_without_numbers_are_not_confused(tula):
+    a = tula.resolve("МБОУ «Лицей имени А.С. Пушкина»")
+    b = tula.resolve("МБОУ «Лицей»")
+    assert tula.lookup(a.pref_label) != tula.lookup(b.pref_label)
