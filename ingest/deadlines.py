@@ -9,7 +9,8 @@ Grammar of what is left (fillers "в", "во", "течение", "срок", "с
 
 * ``period ((","|"и"|";") period)*`` — a list: one interval per period ("Май, декабрь 2024 г.");
 * ``period ("-"|"по") period`` — a range: one interval from the first's start to the second's end
-  ("Январь – февраль 2024 г.", "с января по март");
+  ("Январь – февраль 2024 г.", "с января по март"); a unit written once for two numbers is
+  shared ("I-II квартал" = "I квартал - II квартал", "I, III кварталы" = two quarters);
 * ``period`` = month | quarter ("I квартал", "1-й квартал", "II квартала") | half-year
   ("I полугодие", "второе полугодие") | year ("2024 г.") | school year ("2023-2024 учебный
   год" → 1 Sep 2023 … 31 Aug 2024) | "года" alone (the plan year: "В течение года") |
@@ -395,9 +396,24 @@ def _fill_years(groups: list[list[_Period]]) -> None:
                 following = period.year
 
 
+_SHARED_UNIT = re.compile(
+    r"\b(iv|iii|ii|i|[1-4])(?:\s*-?[а-я]{1,2}(?![а-я]))?\s*(-|,|и(?![а-я]))\s*"
+    r"(?=(?:iv|iii|ii|i|[1-4])(?:\s*-?[а-я]{1,2}(?![а-я]))?\s*(квартал[а-я]*|кв\.?|полугоди[а-я]*))"
+)
+
+
+def _distribute_unit(text: str) -> str:
+    """"i-ii квартал" → "i квартал - ii квартал" (the unit written once for two numbers)."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _SHARED_UNIT.sub(lambda m: f"{m[1]} {m[3]} {m[2]} ", text)
+    return text
+
+
 def _intervals(text: str, plan_year: int | None) -> tuple[tuple[date, date], ...]:
     """The intervals of a date text without qualifiers, or unreadable."""
-    groups, until = _parse_periods(text)
+    groups, until = _parse_periods(_distribute_unit(text))
     if not groups:
         return ()
     _fill_years(groups)
