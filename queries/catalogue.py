@@ -9,6 +9,7 @@ start with ``#``)::
     #+ bar: x=<var> y=<var>[,<var>...] [series=<var>]      (required for view bar)
     #+ timeline: label=<var> start=<var> end=<var>          (required for view timeline)
     #+ network: source=<var> target=<var> [source_label=<var>] [target_label=<var>] [weight=<var>]
+                [kind=<kind of the /network page that shows this network>]
     #+ param: <name> <type> [<class>] [default=<v>] [required] [choices=a,b]   (see params.py)
     #+ param.<name>.ru: <form label>     #+ param.<name>.en: <form label>
 
@@ -38,7 +39,8 @@ from .params import Param, parse_declaration, sample_value
 
 LANGS = ("ru", "en")
 VIEWS = {"table": (), "bar": ("x", "y"), "timeline": ("label", "start", "end"), "network": ("source", "target")}
-VIEW_OPTIONAL = {"bar": ("series",), "timeline": (), "network": ("source_label", "target_label", "weight"), "table": ()}
+VIEW_OPTIONAL = {"bar": ("series",), "timeline": (), "network": ("source_label", "target_label", "weight", "kind"), "table": ()}
+TEXT_HINTS = {"kind"}  # hints whose value is not a projected variable
 HEADER_RE = re.compile(r"^#\+\s*([A-Za-z_][\w.]*)\s*:\s?(.*)$")
 MARKER_RE = re.compile(r"^[ \t]*#@values\b(.*)$", re.MULTILINE)
 NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -266,7 +268,8 @@ def check_runs(query: StoredQuery) -> tuple[str, ...]:
         if not isinstance(answer, ox.QuerySolutions):
             raise ValueError("stored queries must be SELECT queries")
         variables = tuple(v.value for v in answer.variables)
-    missing = [v for value in query.hints.values() for v in value.split(",") if v not in variables]
+    named = [v for key, value in query.hints.items() if key not in TEXT_HINTS for v in value.split(",")]
+    missing = [v for v in named if v not in variables]
     if missing:
         raise ValueError(f"view hint names ?{missing[0]}, which the query does not project")
     return variables

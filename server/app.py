@@ -62,3 +62,8 @@ def _register_blueprints(app: Flask) -> None:
     from .network_views import blueprint as network_views
 
     app.register_blueprint(network_views)
+    from .api_queries import blueprint as api_queries
+    from .queries_pages import blueprint as queries_pages
+
+    app.register_blueprint(api_queries)
+    app.register_blueprint(queries_pages)
