@@ -5,15 +5,19 @@ Three kinds of names are told apart:
 * **institutions** — a legal form (МБОУ, МКУ, МБУ ДО, ГОУ ДПО… or its full words
   "муниципальное бюджетное общеобразовательное учреждение"), a quoted name, a number, or an
   acronym: "МКУ «ЦНППМ г. Тулы»", "ЦО № 48", "Городской центр обеспечения качества
-  образования". Their identity is the *signature* (acronym of the core name, number): the core
-  is the quoted part (an unclosed quote runs to the end), without the locality ("г. Тулы",
-  "города Костромы", the typo ". Тулы") and without an honorific tail ("имени …"). Words give
-  their first letter, all-capital words stay whole, hyphenated words give one letter per part,
-  small words (и, в, с, по…) nothing: "Центр образования № 48" → (ЦО, 48) = "ЦО № 48";
-  "Центр психолого-педагогического и социального сопровождения" → ЦППСС = "Центр ППСС";
-  "Городской центр обеспечения качества образования" → ГЦОКО = "МБУ ГЦОКО". An acronym of four
-  letters or more that is the start of exactly one other acronym is the same body
-  ("ЦНППМ" ⊂ "ЦНППМПР", the full name's letters).
+  образования". The core is the quoted part (an unclosed quote runs to the end), without the
+  locality ("г. Тулы", "города Костромы", the typo ". Тулы") and, when it has a number,
+  without its honorific tail ("№ 19 имени …"). A core written out in words is identified by
+  its words and number ("Центр образования № 48"); an abbreviated core by its letters and
+  number. Words give their first letter, all-capital words stay whole, hyphenated words give
+  one letter per part, small words (и, в, с, по…) nothing. An abbreviation joins the one
+  written-out name with its letters and number: "ЦО № 48" → (ЦО, 48) = "Центр образования
+  № 48"; "Центр ППСС" → ЦППСС = "Центр психолого-педагогического и социального
+  сопровождения"; "МБУ ГЦОКО" = "Городской центр обеспечения качества образования". If two
+  different written-out names share the letters, the abbreviation joins neither. An
+  abbreviation of four letters or more that is the start of exactly one other entity's letters
+  is that entity ("ЦНППМ" ⊂ "ЦНППМПР", the full name's letters). The legal form does not take
+  part in identity ("ЦО № 48" = "МБОУ ЦО № 48").
 * **bodies** — authorities named by a head noun (управление, комитет, отдел, департамент,
   министерство, администрация) and genitive complements. Identity is the text with the head
   put in the nominative, lower case, "г." read as "города": "управления образования
@@ -29,9 +33,14 @@ Clustering is recomputed from all the forms seen so far, in sorted order, so the
 not depend on the order of the mentions: ``resolve`` answers for the forms seen so far, and
 ``lookup``/``entities`` after the last mention give the final entities (use those for IRIs).
 
-Keys: institutions ``slug(legal form + acronym + number)`` ("mbou-co-48", "mku-cnppm",
-"mbu-gcoko"; the legal form is the one written most often, omitted if never written, the
-acronym the shortest seen); bodies and collectives ``slug(nominative text)``.
+Keys: institutions ``slug(legal form + letters + number)`` ("mbou-co-48", "mku-cnppm",
+"mbu-gcoko"; the legal form is the one written most often, omitted if never written in this
+act, the letters the shortest seen; when two entities of the act would share a key, those
+with a written-out name take ``slug(legal form + its words)``); bodies and collectives
+``slug(nominative text)`` of the longest name. Caveat across acts: a key reflects the forms
+of one act, so an act that only ever writes "ЦО № 48" gives "co-48", and one that only
+writes the full name of ЦНППМ gives "mku-cnppmpr"; a data table of known aliases can pin such
+keys later.
 """
 
 from __future__ import annotations
@@ -39,7 +48,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ..errors import BadInput
@@ -185,11 +194,6 @@ def _acronym(core: str) -> tuple[str, str | None]:
         else:
             letters.append(token[0].upper())
     return "".join(letters).replace("Ё", "Е"), number
-
-
-def _best_parse(word: str):
-    """The most likely pymorphy3 parse of ``word``."""
-    return parses(word.lower())[0]
 
 
 def _nominative_phrase(text: str) -> str:
@@ -517,11 +521,6 @@ class _UnionFind:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[max(ra, rb)] = min(ra, rb)
-
-
-@dataclass
-class _Cluster:
-    forms: list[_Form] = field(default_factory=list)
 
 
 class OrgResolver:

@@ -32,9 +32,6 @@ from ..errors import BadInput
 from .morph import parses
 from .translit import slug
 
-_CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
-
-
 @dataclass(frozen=True)
 class PersonName:
     """A person's name in the nominative, with a key that is the same for every written form."""
