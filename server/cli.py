@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
 import sys
 from pathlib import Path
@@ -50,14 +48,25 @@ class Context:
         return Catalog(self.store, self.config.data_dir, base_iri=self.config.base_iri)
 
 
+REMOTE_STORE_FLAGS = ("store_query_url", "store_update_url", "store_gsp_url", "store_user", "store_auth", "store_dialect")
+
+
+def remote_store_options(command):
+    """``--store-query-url`` … for the remote back end (the password only by environment)."""
+    for name in reversed(REMOTE_STORE_FLAGS):
+        command = click.option("--" + name.replace("_", "-"), name, help=SETTINGS_BY_NAME[name].help)(command)
+    return command
+
+
 @click.group()
 @click.option("--data-dir", help=SETTINGS_BY_NAME["data_dir"].help)
 @click.option("--store", "store", help=SETTINGS_BY_NAME["store"].help)
+@remote_store_options
 @click.pass_context
-def main(ctx: click.Context, data_dir: str | None, store: str | None) -> None:
+def main(ctx: click.Context, data_dir: str | None, store: str | None, **remote: str | None) -> None:
     """shnor-kg: a knowledge graph of municipal acts on schools with low educational results."""
     try:
-        ctx.obj = Context({"data_dir": data_dir, "store": store})
+        ctx.obj = Context({"data_dir": data_dir, "store": store, **remote})
     except ShnorError as exc:
         click.echo(f"shnor-kg: error: {exc.message}", err=True)
         sys.exit(exc.exit_code)
@@ -66,12 +75,17 @@ def main(ctx: click.Context, data_dir: str | None, store: str | None) -> None:
 # -- ingest ---------------------------------------------------------------------------------------
 
 
+def _skipped_in_folder(path: Path) -> bool:
+    """Hidden files and a folder's own documentation (README, LICENSE, *.md) are not acts."""
+    return path.name.startswith(".") or path.suffix.lower() == ".md" or path.stem.upper() in ("README", "LICENSE")
+
+
 def _expand(paths: tuple[str, ...]) -> list[Path]:
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")))
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not _skipped_in_folder(p)))
         elif path.exists() or path.is_symlink():
             files.append(path)
         else:
@@ -120,10 +134,11 @@ class _plain:
 # -- query ----------------------------------------------------------------------------------------
 
 QUERY_WORDS = ("select", "ask", "construct", "describe", "prefix", "base")
+RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
 
 def _resolve_query(text: str) -> str:
-    """A query given as a .rq file, as SPARQL text, or as the name of a stored query."""
+    """A query given as a .rq file or as SPARQL text (stored query names are handled before)."""
     if len(text) < 1024 and "\n" not in text:
         path = Path(text)
         if path.suffix == ".rq" or path.is_file():
@@ -133,46 +148,75 @@ def _resolve_query(text: str) -> str:
                 raise BadParameter(f"{text}: cannot read the query file: {exc.strerror}", parameter="query") from None
     if text.lstrip().lower().startswith(QUERY_WORDS) or "{" in text:
         return text
-    raise NotFound(f"unknown stored query {text!r}", query=text)
+    raise NotFound(f"unknown stored query {text!r} (list them with: shnor-kg queries)", query=text)
 
 
-def _cell(term) -> str:
-    return "" if term is None else term.value
+def _param_values(params: tuple[str, ...]) -> dict[str, str]:
+    """``--param name=value`` options as a dict; raises BadParameter on a malformed or repeated one."""
+    values: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise BadParameter(f"--param {item!r}: write it as name=value", parameter="param")
+        if name in values:
+            raise BadParameter(f"--param {name} is given twice", parameter=name)
+        values[name] = value
+    return values
 
 
 def format_result(result: QueryResult, fmt: str) -> str:
-    """A query result as a text table, CSV or JSON."""
+    """A query result as a text table, CSV (no BOM on a terminal), TSV or JSON."""
+    from ..queries import formats
+
     if result.kind == "ask":
         return json.dumps(result.boolean) if fmt == "json" else str(result.boolean).lower()
     if result.kind == "graph":
         return (ox.serialize(result.triples, format=ox.RdfFormat.TURTLE) or b"").decode()
     if fmt == "json":
-        return json.dumps(result.values(), ensure_ascii=False, indent=1)
+        return json.dumps(formats.json_rows(result), ensure_ascii=False, indent=1)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(result.variables)
-        writer.writerows([_cell(t) for t in row] for row in result.rows)
-        return out.getvalue()
-    rows = [result.variables] + [[_cell(t) for t in row] for row in result.rows]
-    widths = [min(60, max(len(r[i]) for r in rows)) for i in range(len(result.variables))]
-    return "\n".join("  ".join(c[:60].ljust(w) for c, w in zip(r, widths)) for r in rows)
+        return formats.to_csv(result, bom=False)
+    if fmt == "tsv":
+        return formats.to_tsv(result)
+    return formats.to_text_table(result)
+
+
+def _run(obj: Context, query: str, params: tuple[str, ...]) -> QueryResult:
+    from ..queries import QueryRunner, load_catalogue
+
+    if query in load_catalogue():
+        runner = QueryRunner(obj.store, limit=obj.config.row_limit, timeout=obj.config.query_timeout)
+        return runner.run(query, _param_values(params)).result
+    if params:
+        raise BadParameter("--param applies to stored queries only", parameter="param")
+    return obj.store.query(_resolve_query(query), limit=obj.config.row_limit, timeout=obj.config.query_timeout)
 
 
 @main.command()
 @click.argument("query")
-@click.option("--param", "params", multiple=True, help="A stored query's parameter, as name=value.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option("--param", "params", multiple=True, help="A stored query's parameter, as name=value (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(RESULT_FORMATS), default="table", help="Output format.")
 @click.pass_obj
 @user_errors
 def query(obj: Context, query: str, params: tuple[str, ...], fmt: str) -> None:
-    """Run a SPARQL query: a string, a .rq file, or the name of a stored query."""
-    if params:
-        raise BadParameter("--param applies to stored queries only", parameter="param")
-    result = obj.store.query(_resolve_query(query), limit=obj.config.row_limit, timeout=obj.config.query_timeout)
-    click.echo(format_result(result, fmt).rstrip("\n"))
+    """Run a stored query by name (see `shnor-kg queries`), a .rq file, or SPARQL text."""
+    result = _run(obj, query, params)
+    click.echo(format_result(result, fmt).rstrip("\r\n"))
     if result.truncated:
         click.echo(f"shnor-kg: note: result truncated at {obj.config.row_limit} rows", err=True)
+
+
+@main.command("queries")
+@click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", help="Language of the titles.")
+@user_errors
+def list_queries(lang: str) -> None:
+    """List the stored queries: name, default view, parameters and title."""
+    from ..queries import load_catalogue
+
+    for query in load_catalogue().values():
+        params = " ".join(f"{p.name}:{p.type}" + ("!" if p.required else "") for p in query.params)
+        click.echo(f"{query.name}\t{query.view}\t{params or '-'}\t{query.title[lang]}")
 
 
 # -- export and stats -----------------------------------------------------------------------------
