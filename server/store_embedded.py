@@ -25,11 +25,13 @@ from typing import Iterable, Iterator, Mapping, Sequence
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError, StoreUnavailable
+from .query_workers import Answer, QueryJob, QueryProcesses, evaluate_here, job_for
 from .store import GraphChange, QueryResult, Term, collect
 
 MANIFEST = "manifest.json"
 SEGMENTS = "graphs"
 LOCK = "LOCK"
+DEFAULT_QUERY_WORKERS = 4
 LOCK_WAIT_SECONDS = 30.0
 
 
@@ -64,10 +66,15 @@ class EmbeddedStore:
         self._version = 0
         self._manifest_stamp: tuple[int, int] | None = None
         self._sync_lock = threading.Lock()
+        self.query_workers = DEFAULT_QUERY_WORKERS
+        self._processes: QueryProcesses | None = None
 
     @classmethod
-    def open(cls, data_dir: str | os.PathLike) -> "EmbeddedStore":
-        """Open (creating if needed) the data directory and load it into memory."""
+    def open(cls, data_dir: str | os.PathLike, *, query_workers: int = DEFAULT_QUERY_WORKERS) -> "EmbeddedStore":
+        """Open (creating if needed) the data directory and load it into memory.
+
+        ``query_workers`` bounds the processes that evaluate time-limited queries (0: evaluate
+        in this process, where a time limit can only be checked between rows)."""
         root = Path(data_dir)
         try:
             (root / SEGMENTS).mkdir(parents=True, exist_ok=True)
@@ -76,6 +83,7 @@ class EmbeddedStore:
         if not os.access(root, os.R_OK | os.W_OK | os.X_OK):
             raise StoreUnavailable(f"the data directory {root} is not readable and writable", path=str(root))
         store = cls(root)
+        store.query_workers = query_workers
         store.sync()
         return store
 
@@ -153,6 +161,9 @@ class EmbeddedStore:
         timeout: float | None = None,
     ) -> QueryResult:
         self.sync()
+        if timeout is not None and self._workers() is not None:
+            job = job_for(sparql, substitutions=substitutions, default_graph=default_graph, named_graphs=named_graphs, limit=limit)
+            return self.evaluate(job, timeout=timeout).to_result()
         started = time.monotonic()
         kwargs: dict = {}
         if default_graph is not None:
@@ -169,6 +180,25 @@ class EmbeddedStore:
             raise QuerySyntaxError(f"malformed SPARQL query: {exc}") from None
         deadline = None if timeout is None else started + timeout
         return collect(raw, limit=limit, deadline=deadline, started=started)
+
+    def evaluate(self, job: QueryJob, *, timeout: float | None) -> Answer:
+        """Run a query job and return its serialized answer; with a ``timeout``, in a worker
+        process that is killed at the limit (see ``query_workers.py``). Raises QueryTimeout,
+        QuerySyntaxError, BadInput, StoreUnavailable."""
+        self.sync()
+        workers = self._workers()
+        if timeout is None or workers is None:
+            return evaluate_here(self._memory, job)
+        return workers.run(job, timeout=timeout, generation=self._generation, fork_lock=self._sync_lock)
+
+    def _workers(self) -> QueryProcesses | None:
+        if self._processes is None and self.query_workers > 0 and QueryProcesses.available():
+            self._processes = QueryProcesses(lambda: self._memory, size=self.query_workers)
+        return self._processes
+
+    def _generation(self) -> tuple[int, int]:
+        """What a worker's snapshot must match: the in-memory store object and its version."""
+        return (id(self._memory), self._version)
 
     def graphs(self) -> list[str]:
         self.sync()
@@ -262,5 +292,8 @@ class EmbeddedStore:
         self.commit([GraphChange("drop", graph)])
 
     def close(self) -> None:
+        if self._processes is not None:
+            self._processes.close()
+            self._processes = None
         self._memory = ox.Store()
         self._loaded.clear()
