@@ -9,6 +9,8 @@
   const COMMUNITY_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
     "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"];
   const FADED = "#e3e6ea";
+  const AUTO_LAYOUT_NODES = 1500;
+  const AUTO_LAYOUT_EDGES = 6000;
 
   const app = document.getElementById("network-app");
   const boot = JSON.parse(document.getElementById("network-boot").textContent);
@@ -104,6 +106,7 @@
       return;
     }
     if (ticket !== state.request) return;
+    app.dataset.fetched = String(Math.round(performance.now()));
     show(data);
   }
 
@@ -229,9 +232,14 @@
     $("net-layout").textContent = T.layout_run;
   }
 
+  /** Refine small networks at once; large ones keep the server's layout until asked (each
+   *  worker iteration makes sigma re-index every node and edge, which costs frames). */
   function autoLayout() {
-    if (!state.graph.size) { app.dataset.layout = "stopped"; return; }
-    startLayout(Math.min(6000, 600 + state.graph.order));
+    if (!state.graph.size || state.graph.order > AUTO_LAYOUT_NODES || state.graph.size > AUTO_LAYOUT_EDGES) {
+      app.dataset.layout = "stopped";
+      return;
+    }
+    startLayout(Math.min(4000, 600 + 3 * state.graph.order));
   }
 
   /* -- search ------------------------------------------------------------------------------- */
