@@ -172,7 +172,10 @@ def parse_declaration(text: str) -> Param:
     if param.default is not None:
         if param.required:
             raise ValueError(f"parameter {name!r}: 'required' and 'default=' exclude each other")
-        param.to_term(param.default)  # a bad default is a broken query file
+        try:
+            param.to_term(param.default)
+        except BadParameter as exc:  # a bad default is a broken query file
+            raise ValueError(f"bad default: {exc.message}") from None
     return param
 
 
