@@ -54,3 +54,43 @@ def cli(config):
         return runner.invoke(main, ["--data-dir", config.data_dir, *args], catch_exceptions=False)
 
     return run
+
+
+# -- the two sample acts, ingested once per session (read-only: never write to these) ------------
+
+
+@pytest.fixture(scope="session")
+def sample_config(tmp_path_factory):
+    """A configuration over a session data directory that holds both sample acts."""
+    return load_config({"data_dir": str(tmp_path_factory.mktemp("sample") / "kg")}, environ={})
+
+
+@pytest.fixture(scope="session")
+def sample_store(sample_config):
+    """A store with the vocabulary and both sample acts ingested through the real pipeline."""
+    from shnor_kg.ingest.pipeline import submission_for
+    from shnor_kg.server.catalog import Catalog
+    from shnor_kg.server.store import open_store
+
+    store = open_store(sample_config)
+    catalog = Catalog(store, sample_config.data_dir, base_iri=sample_config.base_iri)
+    catalog.ensure_vocabulary()
+    for path in (TULA, KOSTROMA):
+        catalog.add(submission_for(path, path.read_bytes(), config=sample_config))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def sample_app(sample_config, sample_store):
+    """The app over ``sample_store``."""
+    from shnor_kg.server.app import create_app
+
+    app = create_app(sample_config, store=sample_store)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def sample_client(sample_app):
+    return sample_app.test_client()
