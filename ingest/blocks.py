@@ -10,6 +10,7 @@ these offsets (``oa:TextPositionSelector``) and with :meth:`RawDocument.line_of`
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Union
@@ -111,9 +112,7 @@ class RawDocument:
 
     @cached_property
     def _line_starts(self) -> list[int]:
-        starts = [0]
-        starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
-        return starts
+        return [0] + [m.end() for m in re.finditer("\n", self.text)]
 
     def line_of(self, offset: int) -> int:
         """The 1-based line number of a code-point offset."""

@@ -24,7 +24,8 @@ from datetime import date
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, SKOS, TIME, XSD
 
-from ..ontology import ELI, OA, ORG, PPLAN, SCHEMA, SHNOR
+from ..ontology import ELI, OA, ORG, PPLAN, SCHEMA
+from ..ontology import SHNOR as _SHNOR
 from .blocks import RawDocument, Span
 from .deadlines import Deadline
 from .facts import Facts
@@ -34,6 +35,21 @@ from .structure import Act, Item, collapse
 from .translit import slug
 
 SHARED_PATHS = ("org/", "collective/", "person/", "municipality/", "region/")
+
+
+class _Terms:
+    """The closed ``SHNOR`` namespace with each term looked up once (its lookups are slow)."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(_SHNOR, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return getattr(self, name)
+
+
+SHNOR = _Terms()
 
 
 @dataclass(frozen=True)
@@ -82,12 +98,14 @@ class _Builder:
     def __init__(self, base: str, act_iri: str, raw: RawDocument, act: Act, facts: Facts, sha256: str) -> None:
         self.base, self.raw, self.act, self.facts, self.sha256 = base, raw, act, facts, sha256
         self.order = URIRef(act_iri)
-        self.graph = Graph()
+        self.triples: dict[tuple, None] = {}  # an ordered set: rdflib's Graph.add is slow
         self.stubs: set[URIRef] = set()
+        self.shared_prefixes = tuple(base + p for p in SHARED_PATHS)
+        self.own_prefix = str(self.order) + "/"
 
     def add(self, s, p, o) -> None:
         if o is not None:
-            self.graph.add((s, p, o))
+            self.triples[(s, p, o)] = None
 
     def under(self, *parts: object) -> URIRef:
         return URIRef("/".join([str(self.order), *map(str, parts)]))
@@ -107,18 +125,17 @@ class _Builder:
 
     def split(self) -> tuple[Graph, Graph]:
         document, entities = Graph(), Graph()
-        for triple in self.graph:
+        for triple in self.triples:
             (entities if self._shared_fact(triple) else document).add(triple)
         return document, entities
 
     def _shared_fact(self, triple) -> bool:
         s, _, o = triple
-        shared = s in self.stubs or str(s).startswith(tuple(self.base + p for p in SHARED_PATHS))
+        shared = s in self.stubs or s.startswith(self.shared_prefixes)
         return shared and not (isinstance(o, URIRef) and self._of_act(o))
 
     def _of_act(self, node: URIRef) -> bool:
-        text = str(node)
-        return text == str(self.order) or text.startswith(str(self.order) + "/") or text == self.source_iri
+        return node == self.order or node.startswith(self.own_prefix) or node == self.source_iri
 
     # -- provenance ----------------------------------------------------------------------------
 
