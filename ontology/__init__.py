@@ -39,6 +39,7 @@ class SHNOR(DefinedNamespace):
     Municipality: URIRef
     Region: URIRef
     Clause: URIRef
+    CompletenessScore: URIRef
 
     # Properties
     sha256: URIRef
@@ -77,6 +78,11 @@ class SHNOR(DefinedNamespace):
     deadlineQualifier: URIRef
     headingKeyword: URIRef
     qualifierPhrase: URIRef
+    completenessOf: URIRef
+    metric: URIRef
+    numerator: URIRef
+    denominator: URIRef
+    value: URIRef
 
     # Concept schemes and their concepts
     DocumentTypes: URIRef
@@ -139,6 +145,15 @@ class SHNOR(DefinedNamespace):
     riskPoorSchoolEnvironment: URIRef
     riskHighFailureShare: URIRef
     riskLowDiscipline: URIRef
+
+    CompletenessMetrics: URIRef
+    itemsWithResponsible: URIRef
+    itemsWithDeadline: URIRef
+    itemsWithParsedDeadline: URIRef
+    itemsWithNumber: URIRef
+    ordersWithDate: URIRef
+    ordersWithNumber: URIRef
+    schoolsWithHead: URIRef
 
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")

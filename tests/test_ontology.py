@@ -170,7 +170,7 @@ def lang_values(graph: Graph, subject: URIRef, predicate: URIRef) -> dict[str, l
 
 def test_every_vocabulary_file_parses_and_has_no_blank_node():
     names = [f.name for f in ontology_files()]
-    assert "shnor.ttl" in names and len([n for n in names if n.startswith("schemes-")]) == 6
+    assert "shnor.ttl" in names and len([n for n in names if n.startswith("schemes-")]) == 7
     for resource in ontology_files():
         graph = Graph().parse(data=resource.read_text("utf-8"), format="turtle")
         assert len(graph) > 20, resource.name
@@ -262,7 +262,7 @@ def test_every_class_and_property_has_both_labels_and_comments(vocab):
 
 def test_domains_and_ranges_name_declared_classes_or_datatypes(vocab):
     classes = set(vocab.subjects(RDF.type, OWL.Class))
-    datatypes = {XSD.string, XSD.integer, XSD.gYear, RDFS.Literal}
+    datatypes = {XSD.string, XSD.integer, XSD.decimal, XSD.gYear, RDFS.Literal}
     targets = (RDFS.domain, RDFS.range, SCHEMA.domainIncludes, SCHEMA.rangeIncludes)
     for term in shnor_terms(vocab, OWL.ObjectProperty) | shnor_terms(vocab, OWL.DatatypeProperty):
         for predicate in targets:
@@ -287,7 +287,7 @@ def test_every_super_class_is_declared(vocab):
 def test_every_concept_is_in_exactly_one_scheme_and_fully_labelled(vocab):
     schemes = shnor_terms(vocab, SKOS.ConceptScheme)
     concepts = shnor_terms(vocab, SKOS.Concept)
-    assert len(schemes) == 6 and len(concepts) > 40
+    assert len(schemes) == 7 and len(concepts) > 40
     for concept in concepts:
         in_schemes = set(vocab.objects(concept, SKOS.inScheme))
         assert len(in_schemes) == 1 and in_schemes <= schemes, concept
