@@ -131,11 +131,11 @@ class _Builder:
 
     def _shared_fact(self, triple) -> bool:
         s, _, o = triple
-        shared = s in self.stubs or s.startswith(self.shared_prefixes)
+        shared = s in self.stubs or str.startswith(s, self.shared_prefixes)  # rdflib's startswith takes no tuple
         return shared and not (isinstance(o, URIRef) and self._of_act(o))
 
     def _of_act(self, node: URIRef) -> bool:
-        return node == self.order or node.startswith(self.own_prefix) or node == self.source_iri
+        return node == self.order or str.startswith(node, self.own_prefix) or node == self.source_iri
 
     # -- provenance ----------------------------------------------------------------------------
 
