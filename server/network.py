@@ -266,9 +266,9 @@ class Network:
     _encoded: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def node_link(self, *, href: Callable[[str], str | None] = lambda iri: None) -> dict:
+    def node_link(self, *, href: Callable[[str], str | None] = lambda iri: None, provenance: bool = True) -> dict:
         """Node-link JSON: nodes with type, label, metrics, community, position; edges with
-        type, weight and provenance (orders, items, years)."""
+        type, weight and provenance (orders, items; ``None`` when ``provenance`` is false)."""
         return {
             "kind": self.kind,
             "directed": self.graph.is_directed(),
@@ -276,15 +276,18 @@ class Network:
             "filters": self.filters.as_dict(),
             "summary": self.summary,
             "nodes": [_node_json(n, d, href(n)) for n, d in self.graph.nodes(data=True)],
-            "edges": [_edge_json(a, b, d) for a, b, d in self.graph.edges(data=True)],
+            "edges": [_edge_json(a, b, d, provenance) for a, b, d in self.graph.edges(data=True)],
         }
 
-    def encoded(self, fmt: str, *, href: Callable[[str], str | None]) -> bytes:
-        """The network as ``json``, ``graphml`` or ``gexf`` bytes (computed once, then kept)."""
+    def encoded(self, fmt: str, *, href: Callable[[str], str | None], provenance: bool = True) -> bytes:
+        """The network as ``json``, ``graphml`` or ``gexf`` bytes (computed once, then kept).
+        ``provenance=False`` leaves the edges' provenance out of the JSON (the page's compact
+        form: a third of the bytes on large networks); exports always carry it."""
+        key = (fmt, provenance or fmt != "json")
         with self._lock:
-            if fmt not in self._encoded:
-                self._encoded[fmt] = _ENCODERS[fmt](self, href)
-            return self._encoded[fmt]
+            if key not in self._encoded:
+                self._encoded[key] = _ENCODERS[fmt](self, href, provenance)
+            return self._encoded[key]
 
 
 _METRICS = ("degree", "weighted_degree", "betweenness", "component", "mentor_load", "mentors", "items")
@@ -305,13 +308,13 @@ def _node_json(iri: str, data: dict, href: str | None) -> dict:
     }
 
 
-def _edge_json(a: str, b: str, data: dict) -> dict:
+def _edge_json(a: str, b: str, data: dict, provenance: bool = True) -> dict:
     edge = {
         "source": a,
         "target": b,
         "type": data["type"],
         "weight": data["weight"],
-        "provenance": {"orders": sorted(data.get("orders", ())), "items": sorted(data.get("items", ()))},
+        "provenance": {"orders": sorted(data.get("orders", ())), "items": sorted(data.get("items", ()))} if provenance else None,
     }
     if data.get("years"):
         edge["years"] = sorted(data["years"])
@@ -320,8 +323,8 @@ def _edge_json(a: str, b: str, data: dict) -> dict:
     return edge
 
 
-def _encode_json(network: Network, href) -> bytes:
-    return json.dumps(network.node_link(href=href), ensure_ascii=False, separators=(",", ":")).encode()
+def _encode_json(network: Network, href, provenance: bool) -> bytes:
+    return json.dumps(network.node_link(href=href, provenance=provenance), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def flat_graph(network: Network, *, gexf: bool = False) -> nx.Graph:
@@ -351,13 +354,13 @@ def _scalar(value):
     return str(value)
 
 
-def _encode_graphml(network: Network, href) -> bytes:
+def _encode_graphml(network: Network, href, provenance: bool) -> bytes:
     buffer = io.BytesIO()
     nx.write_graphml(flat_graph(network), buffer, encoding="utf-8")
     return buffer.getvalue()
 
 
-def _encode_gexf(network: Network, href) -> bytes:
+def _encode_gexf(network: Network, href, provenance: bool) -> bytes:
     buffer = io.BytesIO()
     nx.write_gexf(flat_graph(network, gexf=True), buffer, encoding="utf-8", version="1.2draft")
     return buffer.getvalue()

@@ -89,6 +89,13 @@ def _format() -> str:
     return fmt
 
 
+def _provenance() -> bool:
+    value = request.args.get("provenance", "full") or "full"
+    if value not in ("full", "none"):
+        raise BadParameter(f"'provenance' must be 'full' or 'none', not {value!r}", parameter="provenance")
+    return value == "full"
+
+
 def _filters(*allowed: str) -> Filters:
     svc = services()
     return parse_filters(request.args.to_dict(flat=False), svc.store, base_iri=svc.config.base_iri, allowed=allowed)
@@ -96,15 +103,16 @@ def _filters(*allowed: str) -> Filters:
 
 @blueprint.get("/api/network/<kind>")
 def network_api(kind: str) -> Response:
-    """A network as node-link JSON, or as GraphML / GEXF with ``?format=``."""
+    """A network as node-link JSON, or as GraphML / GEXF with ``?format=``; ``?provenance=none``
+    leaves the edges' orders and items out of the JSON."""
     if kind not in net.KINDS:
         raise NotFound(f"no network kind {kind!r}; the kinds are {', '.join(net.KINDS)}", kind=kind)
-    fmt = _format()
-    built = net.network(services().store, kind, _filters("format"))
-    tag = hashlib.sha256(repr((built.version, kind, built.filters.key(), fmt)).encode()).hexdigest()[:32]
+    fmt, provenance = _format(), _provenance()
+    built = net.network(services().store, kind, _filters("format", "provenance"))
+    tag = hashlib.sha256(repr((built.version, kind, built.filters.key(), fmt, provenance)).encode()).hexdigest()[:32]
     if request.if_none_match.contains(tag):
         return Response(status=304, headers={"ETag": f'"{tag}"'})
-    response = Response(built.encoded(fmt, href=resource_href), mimetype=MEDIA_TYPES[fmt])
+    response = Response(built.encoded(fmt, href=resource_href, provenance=provenance), mimetype=MEDIA_TYPES[fmt])
     response.set_etag(tag)
     response.headers["X-Shnor-Version"] = built.version
     if fmt != "json":

@@ -405,3 +405,12 @@ def test_betweenness_is_sampled_on_large_graphs(monkeypatch):
     again = graph.copy()
     metrics.annotate(again)
     assert [graph.nodes[n]["community"] for n in graph] == [again.nodes[n]["community"] for n in again]
+
+
+def test_compact_json_leaves_provenance_out(client):
+    full = get(client, "/api/network/co-responsibility")
+    compact = get(client, "/api/network/co-responsibility", provenance="none")
+    assert [e["provenance"] for e in compact["edges"]] == [None] * len(full["edges"])
+    assert [(e["source"], e["target"], e["weight"]) for e in compact["edges"]] == [(e["source"], e["target"], e["weight"]) for e in full["edges"]]
+    response = client.get("/api/network/co-responsibility", query_string={"provenance": "some"})
+    assert response.status_code == 400 and response.get_json()["error"]["parameter"] == "provenance"

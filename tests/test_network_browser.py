@@ -2,8 +2,8 @@
 
 Fixtures of this module (a live loopback server and a page that aborts and records every
 non-loopback request) are local because no shared browser fixture existed when it was written.
-The data is the contract-shaped dataset of tests/test_network.py; the sample acts are driven
-through the same steps in tests/test_network_samples.py.
+Data: the two sample acts (``sample_app`` of conftest, the real ingest) and the contract-shaped
+dataset of tests/test_network.py. Screenshots go to test-artifacts/ (ignored by git).
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+SAMPLE_CO_48 = ID + "org/ru-tul-tula/mbou-co-48"
+SAMPLE_CO_42 = ID + "org/ru-tul-tula/mbou-co-42"
 
 
 def _chromium_or_skip():
@@ -37,18 +39,29 @@ def _chromium_or_skip():
     return sync_playwright
 
 
-@pytest.fixture(scope="module")
-def live_server(contract_app):
-    """The contract app served on a free loopback port in a thread."""
+def _serve(app):
+    """Serve ``app`` on a free loopback port in a thread; yield its base URL."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, contract_app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(5)
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def live_server(contract_app):
+    """The contract app on loopback."""
+    yield from _serve(contract_app)
+
+
+@pytest.fixture(scope="module")
+def sample_server(sample_app):
+    """The app over the two sample acts on loopback."""
+    yield from _serve(sample_app)
 
 
 @pytest.fixture(scope="module")
@@ -116,13 +129,48 @@ class Page:
         self.context.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    page = Page(browser, live_server)
+def _page(browser, base):
+    page = Page(browser, base)
     yield page
     page.close()
     assert page.errors == [], page.errors
     assert page.external == [], f"the page tried to reach the network: {page.external}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    yield from _page(browser, live_server)
+
+
+@pytest.fixture
+def sample_page(browser, sample_server):
+    yield from _page(browser, sample_server)
+
+
+def test_sample_acts_mentorship_view(sample_page):
+    """Both Tula schools, the director in the panel, the region filter empties and refills."""
+    page = sample_page
+    page.open("kind=mentorship")
+    labels = page.labels()
+    assert len(labels) == 2 and all(any(f"№ {n}" in label for label in labels) for n in (42, 48))
+    page.click_node(SAMPLE_CO_48)
+    panel = page.page.inner_text("#net-panel")
+    assert "Белова Татьяна Васильевна" in panel and "Центр образования № 48" in panel
+    page.click_node(SAMPLE_CO_42)
+    assert "Кубанова Елена Николаевна" in page.page.inner_text("#net-panel")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(ARTIFACTS / "network-sample-mentorship.png"))
+    page.choose("#net-region", ID + "region/RU-KOS")
+    assert page.state()["state"] == "empty" and page.page.locator("#net-canvas canvas").count() == 0
+    assert "Костромы" in page.page.inner_text("#net-summary")  # its schools without a mentor
+    page.choose("#net-region", ID + "region/RU-TUL")
+    assert page.state()["state"] == "ready" and page.state()["nodes"] == "2" and page.state()["edges"] == "1"
+
+
+def test_sample_acts_co_responsibility_view(sample_page):
+    sample_page.open("kind=co-responsibility&region=RU-TUL&lang=en")
+    assert sample_page.state()["nodes"] == "5" and sample_page.state()["edges"] == "8"
+    sample_page.page.screenshot(path=str(ARTIFACTS / "network-sample-co-responsibility.png"))
 
 
 def test_mentorship_view_click_and_region_filter(page):

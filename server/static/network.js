@@ -98,7 +98,7 @@
     app.dataset.query = query;
     let data;
     try {
-      const response = await fetch(`/api/network/${kind}?` + query, { headers: { Accept: "application/json" } });
+      const response = await fetch(`/api/network/${kind}?` + queryString({ provenance: "none" }), { headers: { Accept: "application/json" } });
       data = await response.json();
       if (!response.ok) throw new Error((data.error && data.error.message) || response.statusText);
     } catch (err) {
