@@ -67,4 +67,13 @@ def submission_for(path: Path, data: bytes, *, config):
     meta = {"act_iri": result.act_iri, "act_title": result.act.header.title.text if result.act.header.title else None,
             "ingest_notes": result.notes}
     return Submission(result.doc_id, result.document, result.entities, data, path.name, result.media_type,
-                      result.sha256, meta=meta)
+                      result.sha256, validation=_validation(result, config), meta=meta)
+
+
+def _validation(result: IngestedAct, config) -> Graph | None:
+    """The validation graph of the act (SHACL report and completeness scores), unless turned off."""
+    if not config.validate_on_ingest:
+        return None
+    from ..shapes import validate_submission
+
+    return validate_submission(result.document, result.entities, engine=config.validation_engine)

@@ -94,3 +94,7 @@ def sample_app(sample_config, sample_store):
 @pytest.fixture
 def sample_client(sample_app):
     return sample_app.test_client()
+
+
+# Shared live-server and headless-Chromium fixtures (see tests/browser.py for what each does).
+from tests.browser import browser, browser_page, live_server_for, sample_live_server  # noqa: E402,F401
