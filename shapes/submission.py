@@ -13,6 +13,7 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
+from ..errors import BadParameter
 from ..ontology import SH, SHNOR
 from .report import Report
 
@@ -41,7 +42,7 @@ def validate_document(document: Graph, entities: Graph, *, engine: str = "pyshac
     from .engine import validate, validate_sparql
 
     if engine not in ENGINES:
-        raise ValueError(f"unknown validation engine {engine!r}: use one of {', '.join(ENGINES)}")
+        raise BadParameter(f"unknown validation engine {engine!r}: use one of {', '.join(ENGINES)}", parameter="validation_engine")
     data = merged(document, entities)
     return validate(data) if engine == "pyshacl" else validate_sparql(data)
 
