@@ -72,3 +72,6 @@ def rows(execution_or_result) -> list[dict]:
     """Rows as {variable: plain string or None}."""
     result = getattr(execution_or_result, "result", execution_or_result)
     return result.values()
+
+
+CMP_IRI = ID + "org/ru-aaa-perviy/mku-cnppm"
