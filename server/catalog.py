@@ -131,6 +131,15 @@ class Catalog:
     def find_by_sha256(self, sha256: str) -> str | None:
         return next((m["doc_id"] for m in self.documents() if m.get("sha256") == sha256), None)
 
+    def entity_contribution(self, doc_id: str) -> bytes:
+        """What a stored document contributed to the entities graph, as N-Triples."""
+        if self.meta(doc_id) is None:
+            raise NotFound(f"no document {doc_id!r} in the store", doc_id=doc_id)
+        try:
+            return (self.root / doc_id / "entities.nt").read_bytes()
+        except FileNotFoundError:
+            return b""
+
     def _entity_contributions(self, exclude: str | None = None) -> Iterable[ox.Triple]:
         seen: set = set()
         for path in sorted(self.root.glob("*/entities.nt")):

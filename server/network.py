@@ -202,18 +202,23 @@ def build_co_responsibility(store, directory: Directory, filters: Filters) -> tu
     for item, org, order in _rows(store, q.CO_RESPONSIBILITY, filters, item_theme=True):
         responsible[item.value].add(org.value)
         orders[item.value] = order.value
-    graph = nx.Graph()
+    load: dict[str, int] = defaultdict(int)
+    pairs: dict[tuple[str, str], tuple[set, set]] = {}
     for item, orgs in responsible.items():
         for org in orgs:
-            _add_node(graph, directory, org)
-            graph.nodes[org]["items"] = graph.nodes[org].get("items", 0) + 1
-        for a, b in combinations(sorted(orgs), 2):
-            data = graph.get_edge_data(a, b) or {"items": set(), "orders": set()}
-            data["items"].add(item)
-            data["orders"].add(orders[item])
-            graph.add_edge(a, b, **data)
-    for _, _, data in graph.edges(data=True):
-        data.update(type="coResponsible", weight=len(data["items"]), years=set())
+            load[org] += 1
+        for pair in combinations(sorted(orgs), 2):
+            items, acts = pairs.setdefault(pair, (set(), set()))
+            items.add(item)
+            acts.add(orders[item])
+    graph = nx.Graph()
+    for org in sorted(load):
+        _add_node(graph, directory, org)
+        graph.nodes[org]["items"] = load[org]
+    graph.add_edges_from(
+        (a, b, {"items": items, "orders": acts, "type": "coResponsible", "weight": len(items), "years": set()})
+        for (a, b), (items, acts) in pairs.items()
+    )
     return graph, {"items": len(responsible)}
 
 
