@@ -11,7 +11,7 @@ import click
 import pyoxigraph as ox
 
 from ..config import SETTINGS_BY_NAME, load_config
-from ..errors import BadParameter, IngestError, NotFound, ShnorError
+from ..errors import BadParameter, IngestError, NotFound, ShnorError, ValidationFailed
 from .catalog import Catalog, Submission
 from .intake import read_file, submission_from_bytes
 from .store import QueryResult, open_store
