@@ -32,15 +32,16 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("data_dir", "./var/kg", "Directory of the embedded store: the document registry (sources, graphs) that the in-memory Oxigraph store is loaded from."),
-    Setting("store", "embedded", "Store back end: `embedded` (Oxigraph in this process) or `sparql` (a remote SPARQL 1.1 server, see the `store_*_url` keys)."),
+    Setting("store", "embedded", "Store back end: `embedded` (Oxigraph in this process) or `sparql` (a remote SPARQL 1.1 server, see the `store_*` keys; `sparql+http://host:port/path` also sets the query URL)."),
     Setting("store_query_url", "", "Remote back end: the SPARQL query endpoint URL."),
-    Setting("store_update_url", "", "Remote back end: the SPARQL Update endpoint URL (defaults to the query URL)."),
+    Setting("store_update_url", "", "Remote back end: the SPARQL Update endpoint URL (defaults to the query URL, or its `/update` sibling when the query URL ends in `/query`)."),
     Setting("store_gsp_url", "", "Remote back end: the Graph Store Protocol URL; when set, graphs are written with PUT instead of SPARQL Update."),
     Setting("store_user", "", "Remote back end: user name for HTTP authentication."),
     Setting("store_password", "", "Remote back end: password for HTTP authentication."),
     Setting("store_auth", "basic", "Remote back end: HTTP authentication scheme, `basic` or `digest`."),
     Setting("store_timeout", 30.0, "Remote back end: seconds to wait for the server on each request.", float),
     Setting("store_retries", 3, "Remote back end: retries with exponential backoff on connection errors.", int),
+    Setting("store_dialect", "auto", "Remote back end: `oxigraph` (asks for the union default graph in each query), `virtuoso` (checks that its system graphs are private), `generic` (the server's default graph must already be the union of the named graphs), or `auto` (chosen from the `Server` header)."),
     Setting("base_iri", "https://w3id.org/shnor/id/", "Base IRI of every minted resource; resource pages are served under `/id/`."),
     Setting("host", "127.0.0.1", "Address the service listens on."),
     Setting("port", 5000, "Port the service listens on.", int),

@@ -142,8 +142,8 @@ def open_store(config: Config) -> Store:
         from .store_embedded import EmbeddedStore
 
         return EmbeddedStore.open(config.data_dir)
-    if config.store == "sparql":
+    if config.store == "sparql" or str(config.store).startswith("sparql+"):
         from .store_remote import RemoteStore  # provided by the remote back-end module
 
         return RemoteStore.from_config(config)
-    raise BadParameter(f"unknown store back end {config.store!r}: use 'embedded' or 'sparql'", parameter="store")
+    raise BadParameter(f"unknown store back end {config.store!r}: use 'embedded', 'sparql' or 'sparql+http://host:port/path'", parameter="store")
