@@ -9,7 +9,7 @@ from flask import Flask, current_app, jsonify
 
 from ..config import Config, load_config
 from .catalog import Catalog
-from . import security
+from . import i18n, security
 from .errors import register_error_handlers
 from .store import Store, open_store
 
@@ -40,6 +40,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     app.extensions["shnor_kg"] = Services(config, store, catalog)
     register_error_handlers(app)
     security.install(app, rate_limit=config.rate_limit)
+    i18n.install(app)
     _register_blueprints(app)
 
     @app.get("/health")
@@ -67,3 +68,6 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(api_queries)
     app.register_blueprint(queries_pages)
+    from .pages import blueprint as pages
+
+    app.register_blueprint(pages)

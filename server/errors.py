@@ -25,7 +25,8 @@ def render_error(error: ShnorError) -> Response:
     if wants_json():
         response = jsonify(error.to_dict())
     else:
-        response = Response(render_template("error.html", error=error), mimetype="text/html")
+        template = "not_found.html" if "suggestions" in error.details else "error.html"
+        response = Response(render_template(template, error=error), mimetype="text/html")
     response.status_code = error.status
     if "retry_after" in error.details:
         response.headers["Retry-After"] = str(error.details["retry_after"])
