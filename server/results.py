@@ -86,6 +86,15 @@ def by_name(name: str, kind: str) -> ResultFormat | None:
 
 def serialize_transport(kind: str, body: bytes, key: str) -> bytes:
     """Rewrite a transport answer (TSV solutions, N-Triples graph, ``true``/``false``) as ``key``."""
+    data = _rewrite(kind, body, key)
+    if key in ("xml", "rdfxml"):
+        # Oxigraph writes a carriage return raw; XML parsers turn a raw CR (and CR LF) into LF, so
+        # it must be a character reference to survive (measured with pyoxigraph 0.5.13).
+        data = data.replace(b"\r", b"&#13;")
+    return data
+
+
+def _rewrite(kind: str, body: bytes, key: str) -> bytes:
     fmt = FORMATS[key]
     if kind == "ask":
         document = b'{"head":{},"boolean":%s}' % body

@@ -20,6 +20,12 @@ DCT = "http://purl.org/dc/terms/"
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
+#: The W3C "Unique URIs for file formats" of the formats the endpoint serves.
+FORMAT_IRIS = {key: "http://www.w3.org/ns/formats/" + name for key, name in (
+    ("json", "SPARQL_Results_JSON"), ("xml", "SPARQL_Results_XML"), ("csv", "SPARQL_Results_CSV"),
+    ("tsv", "SPARQL_Results_TSV"), ("turtle", "Turtle"), ("ntriples", "N-Triples"), ("nquads", "N-Quads"),
+    ("trig", "TriG"), ("jsonld", "JSON-LD"), ("rdfxml", "RDF_XML"))}
+
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 CLASSES_QUERY = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
 PROPERTIES_QUERY = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p"
@@ -102,9 +108,9 @@ def service_description(*, endpoint: str, dataset: str, config, stats: DatasetSt
     g.add(service, SD.supportedLanguage, _iri(SD.SPARQL11Query))
     g.add(service, SD.feature, _iri(SD.UnionDefaultGraph))
     g.add(service, SD.defaultEntailmentRegime, _iri("http://www.w3.org/ns/entailment/Simple"))
-    for fmt in FORMATS.values():
-        if fmt.oxigraph is not None:
-            g.add(service, SD.resultFormat, _iri(fmt.oxigraph.iri))
+    for key in FORMATS:
+        if key in FORMAT_IRIS:
+            g.add(service, SD.resultFormat, _iri(FORMAT_IRIS[key]))
     g.add(service, RDFS_COMMENT, ox.Literal(_limits_text(config), language="en"))
     g.add(service, SD.defaultDataset, me)
     g.add(me, RDF_TYPE, _iri(SD.Dataset))
