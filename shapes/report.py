@@ -69,8 +69,11 @@ def _wrap(text: str) -> str:
 
 
 def path_sparql(graph: Graph, node: Node) -> str:
-    """A SHACL property path (as found in ``graph``) as SPARQL property-path text with full IRIs."""
-    if isinstance(node, URIRef):
+    """A SHACL property path (as found in ``graph``) as SPARQL property-path text with full IRIs.
+
+    A node is a predicate unless the graph describes it as a path (a list, or a node with
+    ``sh:inversePath``, ``sh:alternativePath``…): stored reports name path nodes with IRIs."""
+    if isinstance(node, URIRef) and not any(p == RDF.first or str(p).startswith(str(SH)) for p in graph.predicates(node)):
         return f"<{node}>"
     if graph.value(node, RDF.first) is not None:
         return "(" + "/".join(path_sparql(graph, n) for n in Collection(graph, node)) + ")"
@@ -106,17 +109,21 @@ def path_label(path: str | None) -> str:
     return text
 
 
-def copy_path(source: Graph, node: Node, target: Graph) -> Node:
-    """Copy a SHACL path structure from one graph to another (fresh blank nodes)."""
+def copy_path(source: Graph, node: Node, target: Graph, mint=BNode) -> Node:
+    """Copy a SHACL path structure from one graph to another; ``mint()`` names each new node
+    (blank nodes by default; the stored reports use IRIs, so that they have no blank node)."""
     if isinstance(node, URIRef):
         return node
     if source.value(node, RDF.first) is not None:
-        head = BNode()
-        Collection(target, head, [copy_path(source, n, target) for n in Collection(source, node)])
-        return head
-    copy = BNode()
+        items = [copy_path(source, n, target, mint) for n in Collection(source, node)]
+        cells = [mint() for _ in items]
+        for cell, item, rest in zip(cells, items, cells[1:] + [RDF.nil]):
+            target.add((cell, RDF.first, item))
+            target.add((cell, RDF.rest, rest))
+        return cells[0] if cells else RDF.nil
+    copy = mint()
     for predicate, obj in source.predicate_objects(node):
-        target.add((copy, predicate, copy_path(source, obj, target)))
+        target.add((copy, predicate, copy_path(source, obj, target, mint)))
     return copy
 
 
@@ -208,15 +215,23 @@ class Report:
     def to_text(self, lang: str = "ru") -> str:
         """One line per result (severity, focus, path, message), then the counts."""
         lines = [f"{r.severity_name:9} {r.focus}  {path_label(r.path)}  {r.message(lang)}"
-                 + (f"  [{r.value}]" if r.value is not None and r.value != r.focus else "") for r in self.results]
+                 + (f"  [{_short(str(r.value))}]" if r.value is not None and r.value != r.focus else "") for r in self.results]
         counts = self.counts()
         lines.append(f"{counts['Violation']} violations, {counts['Warning']} warnings, {counts['Info']} infos")
         return "\n".join(lines)
 
 
+def _short(text: str, size: int = 80) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
 def report_graph(results: Iterable[Result], report: Node | None = None, *, subject: Node | None = None,
                  shapes: Graph | None = None) -> Graph:
-    """Write results as a SHACL validation report; ``subject`` (the act) gets ``dct:subject``."""
+    """Write results as a SHACL validation report; ``subject`` (the act) gets ``dct:subject``.
+
+    With an IRI for ``report``, every node of the report is an IRI (results ``<report>/result/<n>``,
+    path nodes ``<result>/path/<k>``): the stored report has no blank node, and re-validating the
+    same data gives the same triples."""
     from . import shapes_graph
 
     shapes = shapes if shapes is not None else shapes_graph()
@@ -241,7 +256,7 @@ def _add_result(graph: Graph, node: Node, result: Result, shapes: Graph) -> None
     graph.add((node, URIRef(SH.resultSeverity), result.severity))
     graph.add((node, URIRef(SH.sourceShape), result.source_shape))
     if result.path is not None:
-        graph.add((node, URIRef(SH.resultPath), _path_node(result, shapes, graph)))
+        graph.add((node, URIRef(SH.resultPath), _path_node(result, shapes, graph, node)))
     if result.value is not None:
         graph.add((node, URIRef(SH.value), result.value))
     if result.source_constraint is not None:
@@ -250,14 +265,17 @@ def _add_result(graph: Graph, node: Node, result: Result, shapes: Graph) -> None
         graph.add((node, URIRef(SH.resultMessage), message))
 
 
-def _path_node(result: Result, shapes: Graph, graph: Graph) -> Node:
+def _path_node(result: Result, shapes: Graph, graph: Graph, node: Node) -> Node:
     match = re.fullmatch(r"<([^<>]*)>", result.path or "")
     if match:
         return URIRef(match.group(1))
     declared = shapes.value(result.source_shape, URIRef(SH.path))
     if declared is None or path_sparql(shapes, declared) != result.path:
         raise ValueError(f"cannot write the path {result.path} of {result.source_shape}")
-    return copy_path(shapes, declared, graph)
+    if not isinstance(node, URIRef):
+        return copy_path(shapes, declared, graph)
+    counter = iter(range(1, 1000))
+    return copy_path(shapes, declared, graph, mint=lambda: URIRef(f"{node}/path/{next(counter)}"))
 
 
 def results_from_graph(graph: Graph) -> list[Result]:

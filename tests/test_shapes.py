@@ -139,6 +139,8 @@ CASES = [
     c("PlanSection-theme", replace(SEC, "shnor:theme", "shnor:prikaz"), (SEC, "PlanSection-theme", "Node", "V")),
     c("PlanItem-plan", replace(ITEM2, "shnor:inPlan", iri(SEC)), (ITEM2, "PlanItem-plan", "Class", "V")),
     c("PlanItem-title", delete(ITEM1, "dct:title"), (ITEM1, "PlanItem-title", "MinCount", "V")),
+    c("PlanItem-title-blank", replace(ITEM1, "dct:title", '"  "'), (ITEM1, "PlanItem-title", "Pattern", "V"),
+      (ITEM1, "ItemText-short", "MinLength", "I")),
     c("PlanItem-markup", replace(ITEM1, "dct:title", '"<p>Анализ программы развития</p>"'), (ITEM1, "PlanItem-markup", "Not", "W")),
     c("PlanItem-numberMissing", delete(ITEM2, "shnor:number"), (ITEM2, "PlanItem-numberMissing", "MinCount", "W")),
     c("PlanItem-number", insert(f'{iri(ITEM1)} shnor:number "1.2" .'), (ITEM1, "PlanItem-number", "MaxCount", "V")),
