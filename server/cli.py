@@ -100,24 +100,62 @@ def build_submission(path: Path, config) -> Submission:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
+@click.option("--strict", is_flag=True, help="Refuse documents whose SHACL validation finds Violations (they are not stored; exit code 1).")
 @click.pass_obj
 @user_errors
-def ingest(obj: Context, paths: tuple[str, ...]) -> None:
+def ingest(obj: Context, paths: tuple[str, ...], strict: bool) -> None:
     """Ingest acts (files or folders) into the store; bad files are reported and skipped."""
     files = _expand(paths)
     catalog = obj.catalog()
     counts = {"ingested": 0, "replaced": 0, "unchanged": 0, "failed": 0}
+    exit_codes = set()
     with click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True) if len(files) > 5 else _plain(files) as items:
         for path in items:
             try:
-                outcome = catalog.add(build_submission(path, obj.config))
+                submission = build_submission(path, obj.config)
+                if strict:
+                    from .validation import require_no_violations
+
+                    require_no_violations(submission, obj.config)
+                outcome = catalog.add(submission)
                 counts[outcome.status] += 1
             except ShnorError as exc:
                 counts["failed"] += 1
+                exit_codes.add(exc.exit_code)
                 click.echo(f"shnor-kg: error: {exc.message}", err=True)
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
     if counts["failed"]:
-        sys.exit(IngestError.exit_code)
+        sys.exit(IngestError.exit_code if exit_codes - {ValidationFailed.exit_code} else ValidationFailed.exit_code)
+
+
+# -- validate -------------------------------------------------------------------------------------
+
+
+@main.command("validate")
+@click.option("--document", "doc_id", help="Validate only this document (its graph and its entities), as at ingest.")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text")
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default=None,
+              help="sparql (the compiled shapes on the store) or pyshacl (the reference); default: the validation_engine setting.")
+@click.option("--lang", type=click.Choice(["ru", "en"]), default=None, help="Language of the messages in text output.")
+@click.pass_obj
+@user_errors
+def validate(obj: Context, doc_id: str | None, fmt: str, engine: str | None, lang: str | None) -> None:
+    """Validate the whole graph (or one document) with the SHACL shapes; exit code 1 on Violations."""
+    from .validation import validate_graph_of
+
+    report = validate_graph_of(obj.store, obj.catalog(), doc_id=doc_id, engine=engine or obj.config.validation_engine)
+    if fmt == "json":
+        click.echo(report.to_json())
+    elif fmt == "turtle":
+        from ..ontology import bind_prefixes
+
+        graph = report.to_graph()
+        bind_prefixes(graph)
+        click.echo(graph.serialize(format="turtle").rstrip("\n"))
+    else:
+        click.echo(report.to_text(lang or obj.config.default_lang))
+    if report.violations:
+        sys.exit(ValidationFailed.exit_code)
 
 
 class _plain:
