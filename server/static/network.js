@@ -155,7 +155,7 @@
       defaultEdgeColor: "#b8c0cc", zIndex: true, minCameraRatio: 0.02, maxCameraRatio: 20,
       nodeReducer: nodeReducer, edgeReducer: edgeReducer,
     });
-    renderer.on("clickNode", (e) => select(e.node));
+    renderer.on("clickNode", (e) => select(e.node, false));
     renderer.on("clickStage", () => { state.selected = null; closePanel(); renderer.refresh({ skipIndexation: true }); });
     return renderer;
   }
@@ -282,10 +282,12 @@
     if (display) state.renderer.getCamera().animate({ x: display.x, y: display.y, ratio: 0.5 }, { duration: 300 });
   }
 
-  async function select(node) {
+  /** Select a node: highlight it and its neighbours, open its panel; ``centre`` moves the
+   *  camera to it (for search; a clicked node is already in view). */
+  async function select(node, centre = true) {
     state.selected = node;
     refresh();
-    centreOn(node);
+    if (centre) centreOn(node);
     const attrs = state.graph.getNodeAttributes(node);
     const panel = $("net-panel");
     panel.hidden = false;
