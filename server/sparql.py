@@ -13,9 +13,10 @@ import time
 import pyoxigraph as ox
 from flask import Blueprint, Response, g, render_template, request, url_for
 
-from ..errors import BadInput, BadParameter, MethodNotAllowed, NotFound, ShnorError
+from ..errors import BadInput, MethodNotAllowed, NotFound, ShnorError
 from ..ontology import PREFIXES, sparql_prologue
 from .app import services
+from .i18n import current_lang
 from .protocol import QueryRequest, apply_cors, negotiate, prefers_html, preflight, read_request
 from .query_workers import Answer, QueryJob, evaluate_here
 from .results import FORMATS, ResultFormat, serialize_result, serialize_transport, table, to_transport
@@ -26,7 +27,6 @@ from .sparql_examples import examples
 blueprint = Blueprint("sparql", __name__)
 
 METHODS = "GET, POST, OPTIONS"
-LANGS = ("ru", "en")
 DESCRIBED_PATHS = ("/sparql", "/.well-known/void")
 
 #: The page's own words.
@@ -39,7 +39,7 @@ TEXT = {
         "results": "Результат", "rows": "строк", "ms": "мс", "version": "версия данных",
         "truncated": "Результат обрезан: показаны первые {rows} строк (ограничение сервера).",
         "nojs": "Без JavaScript запрос выполняется сервером и показывается таблицей ниже.",
-        "other_lang": "English", "other_lang_code": "en", "error": "Ошибка",
+        "error": "Ошибка",
     },
     "en": {
         "title": "SPARQL queries", "lead": "SPARQL 1.1 queries over the knowledge graph. Endpoint for programs: ",
@@ -49,7 +49,7 @@ TEXT = {
         "results": "Result", "rows": "rows", "ms": "ms", "version": "dataset version",
         "truncated": "The result is truncated: the first {rows} rows are shown (the server's limit).",
         "nojs": "Without JavaScript the server runs the query and shows the table below.",
-        "other_lang": "Русский", "other_lang_code": "ru", "error": "Error",
+        "error": "Error",
     },
 }
 
@@ -208,10 +208,8 @@ def void() -> Response:
 
 
 def _lang() -> str:
-    lang = request.args.get("lang") or services().config.default_lang
-    if lang not in LANGS:
-        raise BadParameter(f"'lang' must be one of {', '.join(LANGS)}, not {lang!r}", parameter="lang")
-    return lang
+    """The page language (``?lang=``, the remembered cookie, else the configured default)."""
+    return current_lang()
 
 
 def _page(query: str | None, **dataset) -> Response:

@@ -98,11 +98,11 @@ class BrowserPage:
     """A page in its own browser context; requests leaving loopback are aborted and recorded
     in ``external``; JavaScript errors and console errors are recorded in ``errors``."""
 
-    def __init__(self, browser, *, viewport=(1280, 900)) -> None:
+    def __init__(self, browser, *, viewport=(1280, 900), **context_options) -> None:
         self.external: list[str] = []
         self.errors: list[str] = []
         self.console_errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, **context_options)
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -137,7 +137,9 @@ class BrowserPage:
 
 @pytest.fixture
 def browser_page(browser):
-    """``open(url) -> BrowserPage``; fails the test if a page reached past loopback or raised."""
+    """``open(url, **context_options) -> BrowserPage`` (options go to Playwright's
+    ``new_context``, e.g. ``java_script_enabled=False``); fails the test if a page reached past
+    loopback or raised a JavaScript error."""
     pages: list[BrowserPage] = []
 
     def open_page(url: str | None = None, **options) -> BrowserPage:

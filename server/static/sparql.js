@@ -32,7 +32,8 @@
     Table.prototype.getUriLinkFromBinding = function (binding, prefixes) {
       var html = original.call(this, binding, prefixes);
       var href = localHref(binding.value);
-      return href ? html.replace(/href='[^']*'/, "href='" + escapeAttribute(href) + "'") : html;
+      // The library's HTML goes through DOMPurify, which writes attributes in double quotes.
+      return href ? html.replace(/href=(["'])[^"']*\1/, 'href="' + escapeAttribute(href) + '"') : html;
     };
   }
 
@@ -111,11 +112,18 @@
     }
   }
 
+  function foldPrefixes(yasqe) {
+    if (typeof yasqe.collapsePrefixes === "function") {
+      yasqe.collapsePrefixes(true);
+    }
+  }
+
   function wireExamples(yasqe, yasr) {
     document.querySelectorAll("#examples a.example").forEach(function (link) {
       link.addEventListener("click", function (event) {
         event.preventDefault();
         yasqe.setValue(boot.examples[Number(link.dataset.index)].query);
+        foldPrefixes(yasqe);
         run(yasqe, yasr);
       });
     });
@@ -128,6 +136,7 @@
     var yasqe = new Yasqe(document.getElementById("yasqe"), {
       value: boot.query,
       persistenceId: null,
+      collapsePrefixesOnLoad: true,
       autocompleters: ["prefixes", "variables"],
       showQueryButton: true,
       resizeable: true,
@@ -143,6 +152,7 @@
     yasqe.query = function () {
       return run(yasqe, yasr);
     };
+    foldPrefixes(yasqe);
     wireExamples(yasqe, yasr);
     document.body.classList.add("sparql-ready");
     window.shnorSparql = { yasqe: yasqe, yasr: yasr, run: function () { return run(yasqe, yasr); } };
