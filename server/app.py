@@ -71,3 +71,6 @@ def _register_blueprints(app: Flask) -> None:
     from .pages import blueprint as pages
 
     app.register_blueprint(pages)
+    from .validation_views import blueprint as validation_views
+
+    app.register_blueprint(validation_views)

@@ -148,14 +148,14 @@ def overview(store, catalog) -> list[DocumentStatus]:
 
 
 RESULTS_QUERY = """
-SELECT ?result ?focus ?path ?severity ?component ?shape ?value ?message ?span ?start ?end ?line WHERE {
+SELECT $validation $document ?result ?focus ?path ?severity ?component ?shape ?value ?message ?span ?start ?end ?line WHERE {
   GRAPH $validation {
     ?report sh:result ?result .
     ?result sh:focusNode ?focus ; sh:resultSeverity ?severity ; sh:sourceConstraintComponent ?component ;
             sh:sourceShape ?shape .
     OPTIONAL { ?result sh:resultPath ?path }
     OPTIONAL { ?result sh:value ?value }
-    OPTIONAL { ?result sh:resultMessage ?message FILTER (LANG(?message) = $lang) }
+    OPTIONAL { ?result sh:resultMessage ?message }
   }
   OPTIONAL {
     GRAPH $document {
@@ -169,23 +169,27 @@ SELECT ?result ?focus ?path ?severity ?component ?shape ?value ?message ?span ?s
   }
 }"""
 
-TEXT_QUERY = "SELECT ?text WHERE { GRAPH $document { ?source a shnor:SourceDocument ; shnor:text ?text } } LIMIT 1"
+TEXT_QUERY = "SELECT $document ?text WHERE { GRAPH $document { ?source a shnor:SourceDocument ; shnor:text ?text } } LIMIT 1"
 
 
 def document_results(store, doc_id: str, *, lang: str = "ru", base_iri: str) -> list[dict]:
     """The stored results of one document, each with its resource link and its source text span."""
-    substitutions = {"validation": ox.NamedNode(validation_graph(doc_id)), "document": ox.NamedNode(document_graph(doc_id)),
-                     "lang": ox.Literal(lang)}
+    substitutions = {"validation": ox.NamedNode(validation_graph(doc_id)), "document": ox.NamedNode(document_graph(doc_id))}
     rows = store.query(sparql_prologue() + RESULTS_QUERY, substitutions=substitutions).records()
     if not rows and not store.query(f"ASK {{ GRAPH <{validation_graph(doc_id)}> {{ ?s ?p ?o }} }}").boolean:
         raise NotFound(f"no validation report for the document {doc_id!r}", doc_id=doc_id)
     text_rows = store.query(sparql_prologue() + TEXT_QUERY, substitutions={"document": substitutions["document"]}).rows
-    text = text_rows[0][0].value if text_rows else ""
+    text = text_rows[0][1].value if text_rows else ""
     results: dict[str, dict] = {}
     for row in rows:
         key = row["result"].value
-        if key not in results or (results[key]["span"] is None and row["start"] is not None):
-            results[key] = _result_record(row, text, base_iri)
+        record = _result_record(row, text, base_iri)
+        known = results.setdefault(key, record)
+        if known["span"] is None:
+            known["span"], known["line"] = record["span"], record["line"]
+        message = row["message"]
+        if message is not None and (message.language == lang or (not known["message"] and message.language == "en")):
+            known["message"] = message.value
     order = {name: i for i, name in enumerate(SEVERITIES)}
     return sorted(results.values(), key=lambda r: (order.get(r["severity"], 9), r["line"] or 0, r["focus"], r["path"] or ""))
 
@@ -206,21 +210,23 @@ def _result_record(row: dict, text: str, base_iri: str) -> dict:
         "component": row["component"].value.rsplit("#", 1)[-1].removesuffix("ConstraintComponent"),
         "shape": row["shape"].value,
         "value": row["value"].value if row["value"] is not None else None,
-        "message": row["message"].value if row["message"] is not None else "",
+        "message": "",
         "line": int(row["line"].value) if row["line"] is not None else None,
         "span": span,
     }
 
 
 def _path_text(row: dict) -> str | None:
+    """The result's path for people: the property shape's own path, or the path a SPARQL
+    constraint reported (stored path structures are not read back)."""
     path = row["path"]
     if path is None:
         return None
-    if isinstance(path, ox.NamedNode):
-        return path_label(f"<{path.value}>")
     shapes = shapes_graph()
     declared = shapes.value(URIRef(row["shape"].value), URIRef(SH.path))
-    return path_label(path_sparql(shapes, declared)) if declared is not None else None
+    if declared is not None:
+        return path_label(path_sparql(shapes, declared))
+    return path_label(f"<{path.value}>") if isinstance(path, ox.NamedNode) else None
 
 
 def local_href(iri: str, base_iri: str) -> str | None:
