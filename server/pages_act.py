@@ -98,8 +98,12 @@ def act_view(store, iri: str, *, base: str, lang: str) -> ActView | None:
     text = TEXTS.get(store, source)
     validation = _validation(store, doc_id, base, lang)
     issues = _issue_counts(validation)
-    facts = _facts(store, graph, base, lang, issues)
-    plan = plan_rows(store, graph, base=base, lang=lang, issues=issues, facts=facts)
+    spans, types = _spans(store, graph)
+    items, links = _plan_data(store, graph)
+    plan_iris = {r[0].value for r in items} | {r[3].value for r in items if r[3]} | {r[2].value for r in links}
+    named = labels(store, set(spans) | plan_iris, lang)
+    facts = _facts(spans, types, named, base, issues)
+    plan = plan_rows(items, links, named, base=base, issues=issues, facts=facts)
     counts = {"items": sum(1 for r in plan if r.item), "facts": len(facts)}
     return ActView(iri, doc_id, graph, source, text_lines(text, facts), facts, plan, validation, counts)
 
@@ -118,7 +122,8 @@ def _issue_counts(validation: list[dict] | None) -> dict[str, int]:
     return counts
 
 
-def _facts(store, graph: str, base: str, lang: str, issues: dict[str, int]) -> list[Fact]:
+def _spans(store, graph: str) -> tuple[dict[str, tuple], dict[str, set]]:
+    """The facts of the act's graph that have a source span: IRI → (start, end, line), IRI → types."""
     query = (f"SELECT ?x ?type ?start ?end ?line WHERE {{ GRAPH {_ref(graph)} {{ ?x <{SHNOR.sourceSpan}> ?sp ; "
              f"<{RDF.type}> ?type . ?sp <{OA.start}> ?start ; <{OA.end}> ?end . OPTIONAL {{ ?sp <{SHNOR.line}> ?line }} }} }}")
     spans: dict[str, tuple] = {}
@@ -126,7 +131,11 @@ def _facts(store, graph: str, base: str, lang: str, issues: dict[str, int]) -> l
     for x, type_, start, end, line in store.query(query).rows:
         spans[x.value] = (int(start.value), int(end.value), int(line.value) if line else None)
         types.setdefault(x.value, set()).add(type_.value)
-    named = labels(store, spans, lang)
+    return spans, types
+
+
+def _facts(spans: dict, types: dict, named: dict[str, Label], base: str, issues: dict[str, int]) -> list[Fact]:
+    """The facts numbered in text order."""
     ordered = sorted(spans, key=lambda x: (spans[x][0], -spans[x][1], x))
     return [Fact(i, x, href_of(x, base), kind_of(types[x]), named[x].name, named[x].detail, *spans[x],
                  issues=issues.get(x, 0)) for i, x in enumerate(ordered)]
@@ -157,8 +166,8 @@ def _piece(text: str, a: int, b: int, facts: list[Fact]) -> Piece:
     return Piece(text[a:b], [f.index for f in covering], _primary(covering).index)
 
 
-def plan_rows(store, graph: str, *, base: str, lang: str, issues: dict[str, int], facts: list[Fact]) -> list[PlanRow]:
-    """The plan table: section headings and items in plan order, with deadlines and responsible parties."""
+def _plan_data(store, graph: str) -> tuple[list, list]:
+    """Rows ``(item, position, deadline text, section)`` and ``(item, predicate, party)`` of the plan."""
     g = _ref(graph)
     items = store.query(
         f"SELECT ?item ?pos ?dl ?sec WHERE {{ GRAPH {g} {{ ?item a <{SHNOR.PlanItem}> ; <{SHNOR.position}> ?pos . "
@@ -166,7 +175,12 @@ def plan_rows(store, graph: str, *, base: str, lang: str, issues: dict[str, int]
     links = store.query(
         f"SELECT ?item ?p ?o WHERE {{ GRAPH {g} {{ ?item a <{SHNOR.PlanItem}> ; ?p ?o "
         f"FILTER(?p IN (<{SHNOR.responsible}>, <{SHNOR.concerns}>)) }} }}").rows
-    named = labels(store, {r[0].value for r in items} | {r[3].value for r in items if r[3]} | {r[2].value for r in links}, lang)
+    return items, links
+
+
+def plan_rows(items: list, links: list, named: dict[str, Label], *, base: str, issues: dict[str, int],
+              facts: list[Fact]) -> list[PlanRow]:
+    """The plan table: section headings and items in plan order, with deadlines and responsible parties."""
     lines = {f.iri: f.line for f in facts}
     parties: dict[tuple[str, str], list] = {}
     for item, p, o in links:

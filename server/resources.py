@@ -64,7 +64,7 @@ PART_PREDICATES = (str(ORG.member), str(ORG.organization), str(SHNOR.mentor), st
 #: Kinds named from the labels of their parts.
 COMPOSITE_KINDS = {"role", "mentorship", "interval"}
 #: Segments of an IRI below its act (``…/act/<m>/<year>/<type-num>/plan/item/3``).
-ACT_PART = re.compile(r"^(.*?/act/[^/]+/[^/]+/[^/]+)/(?:plan|clause|role|mentorship|span)(?:/|$)")
+ACT_PART = re.compile(r"^(.*?/act/[^/]+/[^/]+/[^/]+)/(?:plan|clause|role|mentorship|span|validation|completeness)(?:/|$)")
 
 
 # -- IRIs and local pages ---------------------------------------------------------------------------
@@ -191,8 +191,7 @@ def _read(store, iris) -> dict[str, dict[str, list]]:
     if not iris:
         return facts
     predicates = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
-    query = (f"SELECT ?x ?p ?v WHERE {{ VALUES ?x {{ {_values(iris)} }} VALUES ?p {{ {predicates} }} "
-             f"GRAPH ?g {{ ?x ?p ?v }} FILTER(!STRENDS(STR(?g), \"{VALIDATION_SUFFIX}\")) }}")
+    query = f"SELECT ?x ?p ?v WHERE {{ VALUES ?x {{ {_values(iris)} }} VALUES ?p {{ {predicates} }} ?x ?p ?v }}"
     for x, p, v in store.query(query).rows:
         facts[x.value][p.value].append(v)
     return facts
@@ -487,9 +486,9 @@ class Description:
 
 
 def statements(store, iri: str) -> list[tuple[str, ox.Term, str]]:
-    """``(predicate, object, graph)`` of every statement about ``iri`` (validation reports aside)."""
+    """``(predicate, object, graph)`` of every statement about ``iri``."""
     rows = store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {_ref(iri)} ?p ?o }} }}").rows
-    return [(p.value, o, g.value) for p, o, g in rows if _kept_graph(g.value)]
+    return [(p.value, o, g.value) for p, o, g in rows]
 
 
 def incoming_links(store, iri: str) -> list[tuple[str, str, str]]:
@@ -734,7 +733,7 @@ def graph_quads(store, iri: str) -> list[ox.Quad]:
 def serialize(store, iri: str, suffix: str) -> bytes:
     """The resource in the format of ``suffix`` (``ttl``, ``jsonld``, ``nt``, ``trig``)."""
     fmt = FORMATS[suffix]
-    data = graph_quads(store, iri) if fmt.supports_datasets else describe_triples(store, iri)
+    data = graph_quads(store, iri) if suffix == "trig" else describe_triples(store, iri)
     prefixes = PREFIXES if suffix in ("ttl", "trig") else None
     return ox.serialize(data, format=fmt, prefixes=prefixes) or b""
 
