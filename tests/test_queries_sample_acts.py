@@ -220,6 +220,26 @@ def test_completeness_by_municipality(run):
     assert (got[TULA]["share_number"], got[KOSTROMA]["share_responsible"]) == ("0.985", "0.957")
 
 
+def test_completeness_scores(run):
+    # stored at validation; Tula: 67 items all with a responsible party, Kostroma: 6.1 has none (22 of 23)
+    got = {(r["municipality_label"], r["numerator"], r["denominator"], r["share"])
+           for r in run("completeness-scores", metric="shnor:itemsWithResponsible")}
+    assert got == {(TULA, "67", "67", "1"), (KOSTROMA, "22", "23", "0.9565")}
+    rows = run("completeness-scores", region=ID + "region/RU-KOS")
+    assert {(local(r["metric"]), r["numerator"], r["denominator"]) for r in rows} == {
+        ("itemsWithResponsible", "22", "23"), ("itemsWithDeadline", "22", "23"), ("itemsWithParsedDeadline", "22", "23"),
+        ("itemsWithNumber", "23", "23"), ("ordersWithDate", "0", "1"), ("ordersWithNumber", "0", "1"), ("schoolsWithHead", "5", "5")}
+    assert rows[0]["share"] == "0" and rows[0]["act_number"] is None  # sorted by share: the blank date or number first
+
+
+def test_completeness_by_region(run):
+    got = {(r["region_label"], local(r["metric"])): (r["numerator"], r["denominator"], r["share"]) for r in run("completeness-by-region")}
+    assert got[("Тульская область", "itemsWithNumber")] == ("66", "67", "0.9851")  # the row after 6.4
+    assert got[("Тульская область", "schoolsWithHead")] == ("2", "2", "1")  # ЦО № 48 and its curator ЦО № 42
+    assert got[("Костромская область", "ordersWithDate")] == ("0", "1", "0")
+    assert len(got) == 14 and {r["metric_label"] for r in run("completeness-by-region", lang="en")} >= {"items with a responsible party"}
+
+
 def test_title_search(run):
     monitoring = run("title-search")  # default "мониторинг"
     assert numbers(monitoring, TULA) == ["1.5", "1.6", "1.7", "1.8", "1.9", "1.11", "1.12", "4.1"]
