@@ -227,6 +227,7 @@ def page(base: str, kind: str) -> dict:
         tab.wait_for_selector("#network-app[data-state=ready]", timeout=300_000)
         first = float(tab.get_attribute("#network-app", "data-first-render"))
         fetched = float(tab.get_attribute("#network-app", "data-fetched"))
+        phases = tab.eval_on_selector("#network-app", "e => [e.dataset.requested, e.dataset.buildMs, e.dataset.sigmaMs].map(Number)")
         tab.evaluate("() => window.shnorNetwork.state.renderer.getCamera().animate({ratio: 0.2}, {duration: 2000})")
         fps_zoom = tab.evaluate(FPS_JS, 2000)
         tab.click("#net-layout")
@@ -234,7 +235,8 @@ def page(base: str, kind: str) -> dict:
         tab.click("#net-layout")
         nodes = int(tab.get_attribute("#network-app", "data-nodes"))
         browser.close()
-    return {"data_loaded_ms": fetched, "first_render_ms": first, "fps_during_zoom": fps_zoom,
+    return {"request_sent_ms": phases[0], "data_loaded_ms": fetched, "graph_build_ms": phases[1], "sigma_init_ms": phases[2],
+            "first_render_ms": first, "fps_during_zoom": fps_zoom,
             "fps_during_fa2_layout": fps_layout, "nodes": nodes}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
@@ -197,4 +198,5 @@ def network_page() -> str:
     roles = {k: v[lang] for k, v in ROLE_LABELS.items()}
     boot = {"lang": lang, "kind": kind, "kinds": list(net.KINDS), "filters": filters.as_dict(),
             "facets": facets(lang), "text": TEXT[lang], "roles": roles, "filterNames": list(FILTER_NAMES)}
-    return render_template("network.html", lang=lang, text=TEXT[lang], boot=boot, kinds=net.KINDS, kind=kind)
+    data_url = f"/api/network/{kind}?" + urlencode([*((k, str(v)) for k, v in filters.as_dict().items()), ("provenance", "none")])
+    return render_template("network.html", lang=lang, text=TEXT[lang], boot=boot, kinds=net.KINDS, kind=kind, data_url=data_url)

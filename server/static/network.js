@@ -97,8 +97,11 @@
     setStatus("loading", T.loading);
     app.dataset.query = query;
     let data;
+    const started = performance.now();
+    app.dataset.requested = String(Math.round(started));
     try {
-      const response = await fetch(`/api/network/${kind}?` + queryString({ provenance: "none" }), { headers: { Accept: "application/json" } });
+      // Same URL as the page's <link rel=preload>, so the first answer is already on its way.
+      const response = await fetch(`/api/network/${kind}?` + queryString({ provenance: "none" }), { credentials: "same-origin", mode: "cors" });
       data = await response.json();
       if (!response.ok) throw new Error((data.error && data.error.message) || response.statusText);
     } catch (err) {
@@ -128,21 +131,25 @@
     state.selected = null;
     state.matches = null;
     closePanel();
+    const t0 = performance.now();
     const graph = buildGraph(data);
     state.graph = graph;
     applyAppearance();
+    app.dataset.buildMs = String(Math.round(performance.now() - t0));
     if (state.renderer) state.renderer.kill();
     state.renderer = null;
     app.dataset.nodes = String(graph.order);
     app.dataset.edges = String(graph.size);
-    fillLabels();
+    $("net-labels").replaceChildren();
     renderSummary(data);
     renderLegend();
     if (!graph.order) {
       setStatus("empty", T.empty);
       return;
     }
+    const t1 = performance.now();
     state.renderer = createRenderer(graph);
+    app.dataset.sigmaMs = String(Math.round(performance.now() - t1));
     setStatus("ready", "");
     app.dataset.firstRender = String(Math.round(performance.now()));
     autoLayout();
@@ -244,8 +251,11 @@
 
   /* -- search ------------------------------------------------------------------------------- */
 
+  /** The search suggestions, filled when the search box is first focused (thousands of
+   *  options would otherwise delay the first render). */
   function fillLabels() {
     const list = $("net-labels");
+    if (!state.graph || list.childElementCount) return;
     const labels = new Set();
     state.graph.forEachNode((_, a) => labels.add(a.label));
     list.replaceChildren(...[...labels].sort().slice(0, 5000).map((l) => el("option", { value: l })));
@@ -367,6 +377,7 @@
     $("net-colour").addEventListener("change", (e) => { state.colour = e.target.value; recolour(); });
     $("net-size").addEventListener("change", (e) => { state.size = e.target.value; recolour(); });
     $("net-layout").addEventListener("click", () => (state.layout ? stopLayout() : startLayout(0)));
+    $("net-search").addEventListener("focus", fillLabels);
     $("net-search").addEventListener("change", (e) => search(e.target.value));
     $("net-search").addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); search(e.target.value); } });
     $("net-form").addEventListener("submit", (e) => { e.preventDefault(); load(); });
