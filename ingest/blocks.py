@@ -122,3 +122,63 @@ class RawDocument:
         """True when an empty line separates ``previous_end`` from ``start``."""
         gap = self.text[previous_end:start]
         return any(not line.strip() for line in gap.split("\n")[1:-1])
+
+
+class TextBuilder:
+    """Renders paragraphs and tables into one normalised text, recording every offset.
+
+    For readers of structured formats (.docx, .html, .pdf): each paragraph becomes one line (a
+    line break inside stays a ``\\n``), an empty paragraph an empty line, each table row one line
+    with its cells separated by tabs (a tab inside a cell becomes a space). The blocks returned
+    cut their text from the rendered text exactly like the plain-text reader's.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._length = 0
+        self._blocks: list[Block] = []
+
+    def _write(self, text: str) -> int:
+        start = self._length
+        self._parts.append(text)
+        self._length += len(text)
+        return start
+
+    def _line(self, text: str) -> int:
+        start = self._write(text)
+        self._write("\n")
+        return start
+
+    def paragraph(self, text: str) -> None:
+        """Add a paragraph (an empty one adds an empty line and no block)."""
+        clean = _normal(text).strip()
+        start = self._line(clean)
+        if clean:
+            self._blocks.append(Paragraph(clean, start, start + len(clean)))
+
+    def table(self, rows: list[list[str]]) -> None:
+        """Add a table given as rows of cell texts."""
+        built = []
+        for cells in rows:
+            texts = [_normal(c).replace("\t", " ").strip() for c in cells]
+            start = self._line("\t".join(texts))
+            built.append(Row(tuple(_cells_at(texts, start))))
+        if built:
+            self._blocks.append(Table(tuple(built)))
+
+    def document(self, name: str, media_type: str, notes: tuple[str, ...] = ()) -> RawDocument:
+        return RawDocument(name=name, text="".join(self._parts), blocks=tuple(self._blocks), media_type=media_type, notes=notes)
+
+
+def _normal(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _cells_at(texts: list[str], start: int) -> list[Cell]:
+    cells, at = [], start
+    for text in texts:
+        cells.append(Cell(text, at, at + len(text)))
+        at += len(text) + 1
+    return cells

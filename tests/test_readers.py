@@ -108,3 +108,28 @@ def test_bad_bytes_are_refused_naming_the_file(data, reason):
     with pytest.raises(IngestError) as err:
         read(data, "bad.bin")
     assert err.value.message.startswith("bad.bin: ") and reason in err.value.message
+
+
+def test_text_builder_renders_blocks_that_parse_like_the_text():
+    from shnor_kg.ingest.blocks import TextBuilder
+    from shnor_kg.ingest.structure import parse_act
+
+    original = _doc(TULA)
+    builder = TextBuilder()
+    previous_end = 0
+    for block in original.blocks:
+        if original.blank_line_before(block.start, previous_end):
+            builder.paragraph("")
+        if isinstance(block, Table):
+            builder.table([[c.text for c in r.cells] for r in block.rows])
+        else:
+            builder.paragraph(block.text)
+        previous_end = block.end
+    rendered = builder.document("tula.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    _assert_offsets(rendered)
+    a, b = parse_act(original), parse_act(rendered)
+    assert [(i.number, i.title, i.deadline, i.responsible) for i in a.plan.items] == [
+        (i.number, i.title, i.deadline, i.responsible) for i in b.plan.items]
+    assert (b.header.number, b.header.date, [c.number for c in b.clauses]) == ("22/1-осн", a.header.date, ["1", "2", "3", "4", "5", "6"])
+    assert (b.plan.title, [x.kind for x in b.annexes], b.signatory.person) == (
+        type(b.plan.title)(a.plan.title.text, b.plan.title.span), ["plan", "target", "mentor"], "Т.В. Золотова")
