@@ -20,7 +20,7 @@ def test_sparql_get_and_post_answer_a_count(client):
 
 
 def test_missing_query_is_400_with_the_canonical_body(client):
-    response = client.get("/sparql")
+    response = client.post("/sparql", data={"format": "json"})
     assert response.status_code == 400
     body = response.get_json()
     assert body["error"]["code"] == "bad_input" and "query" in body["error"]["message"]
