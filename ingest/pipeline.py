@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from ..errors import IngestError
+from ..errors import BadInput, IngestError
 from ..ontology import DEFAULT_ID_BASE
 from .blocks import RawDocument
 from .facts import Facts, extract_facts
@@ -49,7 +49,12 @@ def ingest_act(data: bytes, name: str, *, base_iri: str = DEFAULT_ID_BASE) -> In
     act = parse_act(raw)
     if act.plan is None and act.header.doc_type is None and act.header.title is None:
         raise IngestError(f"{name}: not a municipal act: no header (document type, title) and no plan table found", file=name)
-    facts = extract_facts(act, raw)
+    try:
+        facts = extract_facts(act, raw)
+    except IngestError:
+        raise
+    except BadInput as exc:  # a normaliser refused a piece of the text
+        raise IngestError(f"{name}: {exc.message}", file=name) from None
     sha256 = hashlib.sha256(data).hexdigest()
     graphs = build_graphs(raw, act, facts, base_iri=base_iri, sha256=sha256)
     notes = list(raw.notes) + act.notes + facts.notes
