@@ -1,0 +1,616 @@
+"""Cross-region comparison of responsible bodies: the numbers behind ``/compare`` and ``/api/compare``.
+
+A **column** is a region or a municipality, optionally restricted to one year (``shnor:year`` of
+the act). Its id is ``region:<ISO code>``, ``municipality:<slug>`` (or the full IRI after the
+colon for places outside the data base), with ``@<year>`` appended for a year: ``region:RU-TUL@2024``.
+
+**Body categories** come from the data: each responsible party of an item (``shnor:responsible``)
+has a ``shnor:orgType``; an organisation gives the category ``<type>`` (``methodologicalCentre``,
+``educationAuthority``, ``school``…), a ``shnor:CollectiveResponsible`` gives ``collective:<type>``
+(``collective:school`` — "Общеобразовательные организации", "Руководители ОУ";
+``collective:otherOrganization`` — "Руководители МО", "муниципальный координатор…"), and an item
+with no responsible party at all is ``none`` (no inheritance from a parent item: 5.1.1 of Kostroma
+is ``none`` even though 5.1 has bodies). A party without a type counts as ``otherOrganization``.
+
+**Counting rule**: an item counts once for each category it involves, however many parties of that
+category it names; the share of a category is (items involving it) / (all items of the column), so
+the shares of a column add up to more than 1 when items have several kinds of bodies. An item's
+themes are its own ``shnor:theme`` values or, when it has none, its section's (the rule of the stored
+query ``themes-by-region``); an item with no theme is under the theme ``none``.
+
+**Speed**: per column, two shaped queries run over the column's acts only (the scope patterns and
+``VALUES`` of :mod:`.network_queries`) and return one row per (item, category) and per (item,
+theme) — each fact once, aggregated in Python; no join multiplies. Everything is cached per
+``store.version()`` (:class:`shnor_kg.queries.VersionedCache`): column profiles, vocabulary labels,
+the place directory, the role holders (the stored queries ``coordinators-and-operators`` and
+``mentor-pairs`` through a :class:`shnor_kg.queries.QueryRunner`), the completeness scores (the
+validation module's :func:`completeness_rows`) and whole answers.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping, Sequence
+
+import pyoxigraph as ox
+
+from ..errors import BadParameter
+from ..ontology import SHNOR_NS, sparql_prologue
+from ..queries import QueryRunner, VersionedCache
+from . import network_queries as nq
+from .network_filters import Filters, parse_filters
+from .validation import completeness_rows, local_href
+
+MAX_COLUMNS = 12
+DRILL_LIMIT = 200
+DRILL_MAX_LIMIT = 1000
+EXCERPT_LIMIT = 600
+NONE = "none"
+COLLECTIVE = "collective:"
+#: Display order of the organisation types (the scheme shnor:OrgTypes); unknown types go last.
+TYPE_ORDER = ("educationAuthority", "methodologicalCentre", "supportCentre", "regionalInstitute", "school",
+              "administration", "otherOrganization")
+METRICS = ("itemsWithResponsible", "itemsWithDeadline", "itemsWithParsedDeadline", "itemsWithNumber",
+           "ordersWithDate", "ordersWithNumber", "schoolsWithHead")
+COLLECTIVE_PREFIX = {"ru": "коллективный ответственный: ", "en": "collective: "}
+NONE_LABEL = {"ru": "ответственный не указан", "en": "no responsible party"}
+NO_THEME_LABEL = {"ru": "без темы", "en": "no theme"}
+RULE = {
+    "ru": "Пункт с несколькими ответственными учитывается один раз для каждого типа, который в нём участвует; "
+          "доля типа = пункты с участием этого типа / все пункты столбца, поэтому сумма долей может превышать 100 %.",
+    "en": "An item with several responsible parties counts once for each type it involves; the share of a type = "
+          "items involving the type / all items of the column, so the shares may add up to more than 100 %.",
+}
+
+_CATEGORY = re.compile(r"^(?:collective:)?[A-Za-z][A-Za-z0-9_]*$")
+_YEAR_SUFFIX = re.compile(r"^(.*)@(\d{4})$")
+KINDS = ("region", "municipality")
+
+# -- SPARQL (values are bound as RDF terms by network_queries.compose, never pasted) -----------------
+
+#: One row per act of the column and per (item, category) of its plan; an act without items gives
+#: one row with ?item unbound, an item without responsible parties one row with ?type unbound.
+PROFILE = """
+SELECT DISTINCT ?order ?item ?type ?collective WHERE {
+  %(values)s
+  %(scope)s
+  ?order a shnor:Order .
+  FILTER EXISTS { ?order prov:wasDerivedFrom ?source }
+  OPTIONAL {
+    ?order shnor:approves ?plan .
+    ?item shnor:inPlan ?plan ; a shnor:PlanItem .
+    OPTIONAL {
+      ?item shnor:responsible ?party .
+      OPTIONAL { ?party shnor:orgType ?party_type }
+      BIND(COALESCE(?party_type, shnor:otherOrganization) AS ?type)
+      OPTIONAL { ?party a shnor:CollectiveResponsible . BIND(true AS ?collective) }
+    }
+  }
+}"""
+
+#: One row per (item, theme): the item's own themes, else its section's.
+THEMES = """
+SELECT DISTINCT ?item ?theme WHERE {
+  %(values)s
+  %(scope)s
+  ?order a shnor:Order ; shnor:approves ?plan .
+  ?item shnor:inPlan ?plan ; a shnor:PlanItem .
+  { ?item shnor:theme ?theme }
+  UNION
+  { ?item shnor:inSection ?section . ?section shnor:theme ?theme .
+    FILTER NOT EXISTS { ?item shnor:theme ?own } }
+}"""
+
+#: Labels of the organisation types and themes (vocabulary graph), in both languages.
+VOCABULARY = """
+SELECT ?concept ?scheme ?label WHERE {
+  VALUES ?scheme { shnor:OrgTypes shnor:Themes }
+  ?concept skos:inScheme ?scheme ; skos:prefLabel ?label .
+}"""
+
+#: Places with ingested acts: region, municipality, year and the number of acts.
+PLACES = """
+SELECT ?region ?code ?region_label ?municipality ?municipality_label ?year (COUNT(?order) AS ?acts) WHERE {
+  ?order a shnor:Order ; shnor:municipality ?municipality .
+  FILTER EXISTS { ?order prov:wasDerivedFrom ?source }
+  OPTIONAL { ?order shnor:year ?year }
+  OPTIONAL { ?municipality shnor:region ?region .
+             OPTIONAL { ?region shnor:isoCode ?code }
+             OPTIONAL { ?region skos:prefLabel ?region_label FILTER(LANG(?region_label) IN ("ru", "")) } }
+  OPTIONAL { ?municipality skos:prefLabel ?municipality_label FILTER(LANG(?municipality_label) IN ("ru", "")) }
+} GROUP BY ?region ?code ?region_label ?municipality ?municipality_label ?year"""
+
+#: The plan items behind a number: text, act, and the source span with its excerpt.
+ITEM_DETAILS = """
+SELECT ?item ?order ?number ?position ?title ?start ?end ?line ?excerpt ?act_number ?act_year WHERE {
+  %(values)s
+  ?item shnor:inPlan ?plan .
+  ?order shnor:approves ?plan .
+  OPTIONAL { ?item shnor:number ?number }
+  OPTIONAL { ?item shnor:position ?position }
+  OPTIONAL { ?item dct:title ?title }
+  OPTIONAL { ?order eli:number ?act_number }
+  OPTIONAL { ?order shnor:year ?act_year }
+  OPTIONAL {
+    ?item shnor:sourceSpan ?span .
+    ?span oa:start ?start ; oa:end ?end .
+    OPTIONAL { ?span shnor:line ?line }
+    OPTIONAL { ?order prov:wasDerivedFrom ?source . ?source a shnor:SourceDocument ; shnor:text ?text }
+    BIND(SUBSTR(?text, ?start + 1, ?end - ?start) AS ?excerpt)
+  }
+}"""
+
+#: The responsible parties of some items, with their labels, types and collectiveness.
+ITEM_PARTIES = """
+SELECT ?item ?party ?label ?type ?collective WHERE {
+  %(values)s
+  ?item shnor:responsible ?party .
+  OPTIONAL { ?party skos:prefLabel ?label }
+  OPTIONAL { ?party shnor:orgType ?type }
+  OPTIONAL { ?party a shnor:CollectiveResponsible . BIND(true AS ?collective) }
+}"""
+
+
+# -- columns ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the comparison: a region or a municipality, optionally one year."""
+
+    kind: str  # "region" | "municipality"
+    iri: str
+    key: str  # ISO code, municipality slug, or the IRI itself
+    year: int | None = None
+
+    @property
+    def id(self) -> str:
+        """``region:RU-TUL``, ``municipality:ru-tul-tula@2024`` …"""
+        return f"{self.kind}:{self.key}" + (f"@{self.year}" if self.year is not None else "")
+
+    @property
+    def filters(self) -> Filters:
+        """The act scope of the column, as the network module's filters."""
+        return Filters(**{self.kind: self.iri}, year=self.year)
+
+
+def _short_key(kind: str, iri: str, base_iri: str) -> str:
+    prefix = f"{base_iri}{kind}/"
+    rest = iri[len(prefix):] if iri.startswith(prefix) else ""
+    return rest if rest and "/" not in rest and "@" not in rest else iri
+
+
+def resolve_place(kind: str, value: str, store, base_iri: str) -> Column:
+    """A column for a region (IRI or ISO code) or a municipality (IRI or slug) that the data knows;
+    raises BadParameter naming ``kind``."""
+    filters = parse_filters({kind: [value]}, store, base_iri=base_iri)
+    iri = getattr(filters, kind)
+    return Column(kind, iri, _short_key(kind, iri, base_iri))
+
+
+def parse_year(value: str) -> int:
+    """A four-digit year; raises BadParameter naming ``year``."""
+    return parse_filters({"year": [value]}, None, base_iri="").year
+
+
+def parse_columns(args: Iterable[tuple[str, str]], store, base_iri: str) -> list[Column]:
+    """The columns of a request: every ``region``/``municipality`` value (in the order given), times
+    every ``year`` value when there are any. Raises BadParameter (no place, too many columns)."""
+    places: list[Column] = []
+    years: list[int] = []
+    for name, value in args:
+        value = value.strip()
+        if not value:
+            continue
+        if name in KINDS:
+            place = resolve_place(name, value, store, base_iri)
+            if place not in places:
+                places.append(place)
+        elif name == "year" and parse_year(value) not in years:
+            years.append(parse_year(value))
+    if not places:
+        raise BadParameter("give at least one 'region' (ISO code such as RU-TUL, or IRI) or 'municipality' "
+                           "(slug such as ru-tul-tula, or IRI) to compare", parameter="region")
+    columns = [replace(p, year=y) for p in places for y in years] if years else places
+    if len(columns) > MAX_COLUMNS:
+        raise BadParameter(f"at most {MAX_COLUMNS} columns (places × years) can be compared, not {len(columns)}",
+                           parameter="region")
+    return columns
+
+
+def parse_column_id(text: str, store, base_iri: str) -> Column:
+    """The column of an id such as ``region:RU-TUL@2024``; raises BadParameter naming ``column``."""
+    kind, _, rest = (text or "").strip().partition(":")
+    if kind not in KINDS or not rest:
+        raise BadParameter(f"'column' must be region:<code or IRI> or municipality:<slug or IRI>, optionally "
+                           f"followed by @<year>, not {text!r}", parameter="column")
+    year = None
+    match = _YEAR_SUFFIX.match(rest)
+    if match:
+        rest, year = match.group(1), parse_year(match.group(2))
+    try:
+        column = resolve_place(kind, rest, store, base_iri)
+    except BadParameter as exc:
+        raise BadParameter(exc.message.replace(f"'{kind}'", "'column'"), parameter="column") from None
+    return replace(column, year=year)
+
+
+# -- per-column profile ------------------------------------------------------------------------------
+
+
+@dataclass
+class Profile:
+    """What the comparison knows about one column: its acts, its items' categories and themes."""
+
+    orders: set[str] = field(default_factory=set)
+    categories: dict[str, set[str]] = field(default_factory=dict)  # item -> categories
+    item_order: dict[str, str] = field(default_factory=dict)
+    themes: dict[str, set[str]] = field(default_factory=dict)  # item -> theme local names
+
+    def items_with(self, category: str | None = None, theme: str | None = None) -> list[str]:
+        """The items involving ``category`` (any when None) under ``theme`` (any when None)."""
+        return [item for item, cats in self.categories.items()
+                if (category is None or category in cats) and (theme is None or theme in self.themes_of(item))]
+
+    def themes_of(self, item: str) -> set[str]:
+        return self.themes.get(item) or {NONE}
+
+
+def category_of(type_iri: ox.NamedNode | None, collective) -> str | None:
+    """``<type>`` or ``collective:<type>`` (local names of shnor:OrgTypes), None without a type."""
+    if type_iri is None:
+        return None
+    name = _local(type_iri.value)
+    return COLLECTIVE + name if collective is not None else name
+
+
+def _local(iri: str) -> str:
+    return iri[len(SHNOR_NS):] if iri.startswith(SHNOR_NS) else iri
+
+
+def build_profile(profile_rows: Sequence[tuple], theme_rows: Sequence[tuple]) -> Profile:
+    """A Profile from the PROFILE rows (order, item, type, collective) and THEMES rows (item, theme)."""
+    profile = Profile()
+    for order, item, type_iri, collective in profile_rows:
+        profile.orders.add(order.value)
+        if item is None:
+            continue
+        cats = profile.categories.setdefault(item.value, set())
+        profile.item_order[item.value] = order.value
+        category = category_of(type_iri, collective)
+        if category is not None:
+            cats.add(category)
+    for cats in profile.categories.values():
+        if not cats:
+            cats.add(NONE)
+    for item, theme in theme_rows:
+        profile.themes.setdefault(item.value, set()).add(_local(theme.value))
+    return profile
+
+
+# -- the comparison -----------------------------------------------------------------------------------
+
+
+def category_sort_key(category: str) -> tuple:
+    """Organisations by TYPE_ORDER, then collectives in the same order, then ``none``."""
+    if category == NONE:
+        return (2, 0, "")
+    collective = category.startswith(COLLECTIVE)
+    name = category.removeprefix(COLLECTIVE)
+    rank = TYPE_ORDER.index(name) if name in TYPE_ORDER else len(TYPE_ORDER)
+    return (int(collective), rank, name)
+
+
+def count_column(profile: Profile) -> dict:
+    """Totals, items by category with shares, and the theme × category matrix of one column."""
+    total = len(profile.categories)
+    by_category = Counter(cat for cats in profile.categories.values() for cat in cats)
+    matrix: dict[str, Counter] = defaultdict(Counter)
+    theme_items: Counter = Counter()
+    for item, cats in profile.categories.items():
+        for theme in profile.themes_of(item):
+            theme_items[theme] += 1
+            matrix[theme].update(cats)
+    return {
+        "items": total,
+        "types": {cat: {"items": n, "share": round(n / total, 4) if total else None} for cat, n in by_category.items()},
+        "themes": {theme: {"items": theme_items[theme], "types": dict(matrix[theme])} for theme in theme_items},
+    }
+
+
+def _fill_zeros(counts: dict, categories: Sequence[str], themes: Sequence[str]) -> dict:
+    total = counts["items"]
+    counts["types"] = {cat: counts["types"].get(cat, {"items": 0, "share": 0.0 if total else None}) for cat in categories}
+    counts["themes"] = {
+        theme: {"items": counts["themes"].get(theme, {}).get("items", 0),
+                "types": {cat: counts["themes"].get(theme, {}).get("types", {}).get(cat, 0) for cat in categories}}
+        for theme in themes
+    }
+    return counts
+
+
+class Comparator:
+    """Answers comparisons and drill-downs over one store, with every part cached per version."""
+
+    def __init__(self, store, *, base_iri: str, timeout: float | None = None, max_entries: int = 512) -> None:
+        self.store = store
+        self.base_iri = base_iri
+        self.timeout = timeout
+        self.cache = VersionedCache(max_entries)
+        self.runner = QueryRunner(store, timeout=timeout)
+
+    # cached building blocks ------------------------------------------------------------------
+
+    def _cached(self, key, compute):
+        value, _ = self.cache.get_or_compute(self.store.version(), key, compute)
+        return value
+
+    def _query(self, sparql: str):
+        return self.store.query(sparql, timeout=self.timeout)
+
+    def profile(self, column: Column) -> Profile:
+        """The column's acts, items, categories and themes (two shaped queries, cached)."""
+        def compute() -> Profile:
+            filters = column.filters
+            args = {"acts": filters.active(), "bind": filters.terms()}
+            rows = self._query(nq.compose(PROFILE, **args)).rows
+            theme_rows = self._query(nq.compose(THEMES, **args)).rows
+            return build_profile(rows, theme_rows)
+
+        return self._cached(("profile", column.kind, column.iri, column.year), compute)
+
+    def labels(self) -> dict[str, dict[str, str]]:
+        """``{local name: {lang: label}}`` of the organisation types and themes."""
+        def compute() -> dict:
+            out: dict[str, dict[str, str]] = {}
+            for concept, _scheme, label in self._query(sparql_prologue() + VOCABULARY).rows:
+                out.setdefault(_local(concept.value), {})[label.language or "ru"] = label.value
+            return out
+
+        return self._cached(("labels",), compute)
+
+    def places(self) -> dict:
+        """Regions, municipalities and years with ingested acts (for the form and the column labels)."""
+        return self._cached(("places",), self._places)
+
+    def _places(self) -> dict:
+        regions: dict[str, dict] = {}
+        municipalities: dict[str, dict] = {}
+        years: Counter = Counter()
+        for row in self._query(sparql_prologue() + PLACES).values():
+            acts = int(row["acts"])
+            municipality = municipalities.setdefault(row["municipality"], {
+                "iri": row["municipality"], "key": _short_key("municipality", row["municipality"], self.base_iri),
+                "label": row["municipality_label"] or row["municipality"], "region": row["region"], "acts": 0, "years": []})
+            municipality["acts"] += acts
+            if row["region"]:
+                region = regions.setdefault(row["region"], {
+                    "iri": row["region"], "key": _short_key("region", row["region"], self.base_iri),
+                    "code": row["code"], "label": row["region_label"] or row["code"] or row["region"], "acts": 0, "years": []})
+                region["acts"] += acts
+                _add_year(region, row["year"])
+            _add_year(municipality, row["year"])
+            if row["year"]:
+                years[int(row["year"][:4])] += acts
+        by_label = lambda d: (d["label"].lower(), d["iri"])  # noqa: E731
+        return {"regions": sorted(regions.values(), key=by_label), "municipalities": sorted(municipalities.values(), key=by_label),
+                "years": sorted(years)}
+
+    def roles(self) -> dict[str, list[dict]]:
+        """Per act: coordinators (persons), operators (organisations), mentor schools with mentees,
+        from the stored queries ``coordinators-and-operators`` and ``mentor-pairs``."""
+        def compute() -> dict:
+            per_order: dict[str, list[dict]] = defaultdict(list)
+            for row in self.runner.run("coordinators-and-operators").result.values():
+                role = "coordinators" if row["function"] == "coordinator" else "operators"
+                per_order[row["order"]].append({"role": role, "iri": row["agent"], "label": row["agent_label"] or row["agent"]})
+            for row in self.runner.run("mentor-pairs").result.values():
+                per_order[row["order"]].append({"role": "mentors", "iri": row["mentor"], "label": row["mentor_label"] or row["mentor"],
+                                                "mentee": row["mentee"], "mentee_label": row["mentee_label"] or row["mentee"]})
+            return dict(per_order)
+
+        return self._cached(("roles",), compute)
+
+    def completeness(self) -> dict[str, dict[str, tuple[int, int]]]:
+        """Per act and metric: (numerator, denominator) of the stored completeness scores."""
+        def compute() -> dict:
+            out: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+            for row in completeness_rows(self.store, "document"):
+                out[row["act"]][row["metric"]] = (row["numerator"], row["denominator"])
+            return dict(out)
+
+        return self._cached(("completeness",), compute)
+
+    # answers -----------------------------------------------------------------------------------
+
+    def compare(self, columns: Sequence[Column], lang: str = "ru") -> dict:
+        """The comparison of ``columns`` as JSON-ready data (see the module docstring)."""
+        started = time.perf_counter()
+        key = ("compare", tuple(columns), lang)
+        version = self.store.version()
+        answer, cached = self.cache.get_or_compute(version, key, lambda: self._compare(columns, lang))
+        return {**answer, "version": version, "cached": cached, "elapsed_ms": round(1000 * (time.perf_counter() - started), 2)}
+
+    def _compare(self, columns: Sequence[Column], lang: str) -> dict:
+        profiles = [self.profile(c) for c in columns]
+        counts = [count_column(p) for p in profiles]
+        categories = sorted({NONE} | {c for count in counts for c in count["types"]}, key=category_sort_key)
+        themes = self._theme_order({t for count in counts for t in count["themes"]}, lang)
+        out_columns = []
+        for column, profile, count in zip(columns, profiles, counts):
+            out_columns.append({**self.describe(column, lang), "acts": len(profile.orders),
+                                **_fill_zeros(count, categories, themes),
+                                "roles": self._column_roles(profile), "completeness": self._column_completeness(profile)})
+        return {
+            "lang": lang, "rule": RULE[lang],
+            "categories": [self.category_entry(c, lang) for c in categories],
+            "themes": [self.theme_entry(t, lang) for t in themes],
+            "metrics": list(METRICS),
+            "columns": out_columns,
+        }
+
+    def _theme_order(self, present: set[str], lang: str) -> list[str]:
+        """Themes by label in ``lang``, ``none`` last."""
+        themes = sorted((t for t in present if t != NONE), key=lambda t: (self.theme_entry(t, lang)["label"].lower(), t))
+        return themes + ([NONE] if NONE in present else [])
+
+    def describe(self, column: Column, lang: str) -> dict:
+        """The column's id, place, year, label and page link."""
+        places = self.places()
+        entries = places["regions"] if column.kind == "region" else places["municipalities"]
+        entry = next((e for e in entries if e["iri"] == column.iri), None)
+        label = entry["label"] if entry else column.key
+        if column.year is not None:
+            label = f"{label}, {column.year}"
+        return {"id": column.id, "kind": column.kind, "iri": column.iri, "key": column.key, "year": column.year,
+                "label": label, "href": local_href(column.iri, self.base_iri)}
+
+    def category_entry(self, category: str, lang: str) -> dict:
+        """The key, label and type IRI of a category."""
+        if category == NONE:
+            return {"key": NONE, "label": NONE_LABEL[lang], "type": None, "collective": False}
+        collective = category.startswith(COLLECTIVE)
+        name = category.removeprefix(COLLECTIVE)
+        label = self.labels().get(name, {}).get(lang) or self.labels().get(name, {}).get("ru") or name
+        if collective:
+            label = COLLECTIVE_PREFIX[lang] + label
+        return {"key": category, "label": label, "type": SHNOR_NS + name, "collective": collective}
+
+    def theme_entry(self, theme: str, lang: str) -> dict:
+        """The key, label and IRI of a theme."""
+        if theme == NONE:
+            return {"key": NONE, "label": NO_THEME_LABEL[lang], "iri": None}
+        labels = self.labels().get(theme, {})
+        return {"key": theme, "label": labels.get(lang) or labels.get("ru") or theme, "iri": SHNOR_NS + theme}
+
+    def _column_roles(self, profile: Profile) -> dict[str, list[dict]]:
+        per_order = self.roles()
+        holders: dict[str, dict[str, dict]] = {"coordinators": {}, "operators": {}, "mentors": {}}
+        for order in sorted(profile.orders):
+            for entry in per_order.get(order, []):
+                holder = holders[entry["role"]].setdefault(entry["iri"], {
+                    "iri": entry["iri"], "label": entry["label"], "href": local_href(entry["iri"], self.base_iri),
+                    "acts": [], "mentees": []})
+                if order not in holder["acts"]:
+                    holder["acts"].append(order)
+                if entry.get("mentee") and entry["mentee_label"] not in holder["mentees"]:
+                    holder["mentees"].append(entry["mentee_label"])
+        return {role: sorted(found.values(), key=lambda h: (h["label"].lower(), h["iri"])) for role, found in holders.items()}
+
+    def _column_completeness(self, profile: Profile) -> dict[str, dict]:
+        scores = self.completeness()
+        sums: dict[str, list[int]] = {}
+        for order in profile.orders:
+            for metric, (numerator, denominator) in scores.get(order, {}).items():
+                total = sums.setdefault(metric, [0, 0])
+                total[0] += numerator
+                total[1] += denominator
+        return {metric: {"numerator": n, "denominator": d, "value": round(n / d, 4) if d else None}
+                for metric, (n, d) in sorted(sums.items(), key=lambda kv: _metric_rank(kv[0]))}
+
+    # drill-down --------------------------------------------------------------------------------
+
+    def check_category(self, category: str | None) -> str | None:
+        """``None`` (all items), ``none``, or a category whose type is a shnor:OrgTypes concept;
+        raises BadParameter naming ``type``."""
+        if category is None or category in ("", "all"):
+            return None
+        name = category.removeprefix(COLLECTIVE)
+        if category != NONE and (not _CATEGORY.match(category) or name not in self._org_types()):
+            known = ", ".join(self._org_types())
+            raise BadParameter(f"'type' must be none, all, an organisation type ({known}) or collective:<type>, "
+                               f"not {category!r}", parameter="type")
+        return category
+
+    def _org_types(self) -> list[str]:
+        types = [name for name in self.labels() if not name.startswith("theme")]
+        return sorted(types, key=lambda n: category_sort_key(n))
+
+    def check_theme(self, theme: str | None) -> str | None:
+        """``None`` (any theme), ``none`` (items without a theme), or a known theme's local name;
+        raises BadParameter naming ``theme``."""
+        if theme is None or theme in ("", "all"):
+            return None
+        if theme == NONE:
+            return NONE
+        return _local(parse_filters({"theme": [theme]}, self.store, base_iri=self.base_iri).theme)
+
+    def items(self, column: Column, category: str | None = None, theme: str | None = None, *,
+              offset: int = 0, limit: int = DRILL_LIMIT) -> dict:
+        """The plan items behind a number: those of ``column`` involving ``category`` under ``theme``,
+        in act and plan order, each with its text, act, responsible parties and source span."""
+        profile = self.profile(column)
+        selected = profile.items_with(category, theme)
+        details = self._details(tuple(sorted(selected)))
+        ordered = sorted(selected, key=lambda i: (details[i]["act"]["iri"], details[i]["position"] or 0, i))
+        page = ordered[offset: offset + limit]
+        return {"total": len(selected), "offset": offset, "limit": limit,
+                "items": [{**details[i], "categories": sorted(profile.categories[i], key=category_sort_key),
+                           "themes": sorted(profile.themes_of(i))} for i in page]}
+
+    def _details(self, items: tuple[str, ...]) -> dict[str, dict]:
+        if not items:
+            return {}
+        return self._cached(("details", items), lambda: self._fetch_details(items))
+
+    def _fetch_details(self, items: tuple[str, ...]) -> dict[str, dict]:
+        block = _values_block("item", items)
+        details = {}
+        for row in self._query(sparql_prologue() + ITEM_DETAILS % {"values": block}).records():
+            details.setdefault(row["item"].value, self._item_record(row))
+        for row in self._query(sparql_prologue() + ITEM_PARTIES % {"values": block}).records():
+            record = details.get(row["item"].value)
+            if record is not None:
+                record["responsible"].append(self._party(row))
+        for record in details.values():
+            record["responsible"].sort(key=lambda p: (category_sort_key(p["category"]), p["label"].lower()))
+        return details
+
+    def _item_record(self, row: Mapping) -> dict:
+        item, order = row["item"].value, row["order"].value
+        excerpt = row["excerpt"].value if row["excerpt"] is not None else None
+        act_label = " ".join(x for x in (f"№ {row['act_number'].value}" if row["act_number"] is not None else "",
+                                         row["act_year"].value if row["act_year"] is not None else "") if x) or order
+        return {
+            "item": item, "href": local_href(item, self.base_iri),
+            "number": _value(row["number"]), "position": int(row["position"].value) if row["position"] is not None else None,
+            "title": _value(row["title"]),
+            "act": {"iri": order, "href": local_href(order, self.base_iri), "label": act_label},
+            "line": int(row["line"].value) if row["line"] is not None else None,
+            "span": {"start": int(row["start"].value), "end": int(row["end"].value)} if row["start"] is not None else None,
+            "excerpt": excerpt[:EXCERPT_LIMIT] if excerpt is not None else None,
+            "excerpt_truncated": excerpt is not None and len(excerpt) > EXCERPT_LIMIT,
+            "responsible": [],
+        }
+
+    def _party(self, row: Mapping) -> dict:
+        iri = row["party"].value
+        type_iri = row["type"] or ox.NamedNode(SHNOR_NS + "otherOrganization")
+        return {"iri": iri, "label": _value(row["label"]) or iri, "href": local_href(iri, self.base_iri),
+                "category": category_of(type_iri, row["collective"])}
+
+
+def _metric_rank(metric: str) -> tuple:
+    return (METRICS.index(metric) if metric in METRICS else len(METRICS), metric)
+
+
+def _add_year(entry: dict, year: str | None) -> None:
+    if year and int(year[:4]) not in entry["years"]:
+        entry["years"].append(int(year[:4]))
+        entry["years"].sort()
+
+
+def _value(term) -> str | None:
+    return None if term is None else term.value
+
+
+def _values_block(variable: str, iris: Iterable[str]) -> str:
+    """``VALUES ?variable { <iri> … }`` written by pyoxigraph's term serialiser."""
+    return f"VALUES ?{variable} {{ " + " ".join(str(ox.NamedNode(i)) for i in iris) + " }"
+
+
+__all__ = ["Column", "Comparator", "MAX_COLUMNS", "NONE", "Profile", "build_profile", "category_of", "count_column",
+           "parse_column_id", "parse_columns", "resolve_place"]
