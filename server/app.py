@@ -74,3 +74,6 @@ def _register_blueprints(app: Flask) -> None:
     from .validation_views import blueprint as validation_views
 
     app.register_blueprint(validation_views)
+    from .compare_views import blueprint as compare_views
+
+    app.register_blueprint(compare_views)
