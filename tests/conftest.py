@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from shnor_kg.config import load_config
 
+from .remote_servers import oxigraph_server, virtuoso_server  # noqa: F401  (one of each per session)
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 TULA = EXAMPLES / "tula-2024-prikaz-22-1-osn.txt"
