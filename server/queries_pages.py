@@ -1,6 +1,7 @@
 """The stored-query pages: ``/queries`` (the catalogue) and ``/queries/<name>`` (the form for the
 parameters, the SPARQL text, the result in its default view, download links), in Russian and
-English (``?lang=en``)."""
+English: the page language comes from :mod:`shnor_kg.server.i18n` (``?lang=``, the remembered
+cookie, the default) and is also the label language of queries that take a ``lang`` parameter."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from ..queries.params import compact_iri
 from ..queries.views import bar_data, timeline_rows
 from .api_queries import query_arguments, runner
 from .app import services
+from .i18n import current_lang
 
 blueprint = Blueprint("queries_pages", __name__)
-LANGS = ("ru", "en")
 
 TEXT = {
     "ru": {
@@ -29,7 +30,7 @@ TEXT = {
         "missing": "Задайте обязательные параметры и нажмите «Выполнить».", "back": "Все запросы",
         "table": "таблица", "bar": "столбчатая диаграмма", "network": "сеть", "timeline": "временная шкала",
         "chart_missing": "Диаграмма недоступна (библиотека Chart.js не установлена: make assets); данные — в таблице ниже.",
-        "version": "версия данных", "other_lang": "English",
+        "version": "версия данных",
     },
     "en": {
         "catalogue": "Research queries", "intro": "Ready-made queries over the graph: pick one, set its parameters, download the result as CSV.",
@@ -40,22 +41,9 @@ TEXT = {
         "missing": "Set the required parameters and press Run.", "back": "All queries",
         "table": "table", "bar": "bar chart", "network": "network", "timeline": "timeline",
         "chart_missing": "The chart is unavailable (Chart.js is not installed: make assets); the data is in the table below.",
-        "version": "data version", "other_lang": "Русский",
+        "version": "data version",
     },
 }
-
-
-def _lang() -> str:
-    lang = request.args.get("lang") or services().config.default_lang
-    if lang not in LANGS:
-        raise BadParameter(f"'lang' must be one of {', '.join(LANGS)}, not {lang!r}", parameter="lang", expected="enum")
-    return lang
-
-
-def _switch_lang_href(lang: str) -> str:
-    args = {k: v for k, v in request.args.items() if k != "lang"}
-    args["lang"] = "en" if lang == "ru" else "ru"
-    return "?" + urlencode(args)
 
 
 def resource_href(iri: str) -> str | None:
@@ -67,21 +55,22 @@ def resource_href(iri: str) -> str | None:
 @blueprint.get("/queries")
 def catalogue_page() -> str:
     """The list of stored queries in the page language."""
-    lang = _lang()
+    lang = current_lang()
     entries = [q.summary(lang) for q in load_catalogue().values()]
-    return render_template("queries_catalogue.html", lang=lang, text=TEXT[lang], entries=entries,
-                           switch_lang=_switch_lang_href(lang))
+    return render_template("queries_catalogue.html", text=TEXT[lang], entries=entries)
 
 
 @blueprint.get("/queries/<name>")
 def query_page(name: str):
     """One stored query: form, SPARQL text, result in its default view, downloads."""
-    lang = _lang()
+    lang = current_lang()
     query = get_query(name)
     raw = query_arguments(name, ignore=())
+    if query.param("lang") is not None:
+        raw["lang"] = lang  # the page language is the label language
     fields = _form_fields(query, raw, lang)
-    context = {"lang": lang, "text": TEXT[lang], "query": query.summary(lang), "fields": fields,
-               "switch_lang": _switch_lang_href(lang), "execution": None, "error": None, "sparql": query.sparql()}
+    context = {"text": TEXT[lang], "query": query.summary(lang), "fields": fields,
+               "execution": None, "error": None, "sparql": query.sparql()}
     missing = [p.name for p in query.params if p.required and not (raw.get(p.name) or "").strip()]
     status = 200
     if not missing:

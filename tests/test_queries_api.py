@@ -134,9 +134,19 @@ def test_catalogue_page_in_russian_and_english(fixture_client):
     page = fixture_client.get("/queries").get_data(as_text=True)
     assert "Исследовательские запросы" in page and 'href="/queries/mentor-pairs?lang=ru"' in page
     assert all(f'id="q-{name}"' in page for name in load_catalogue())
+    unknown = fixture_client.get("/queries?lang=fr")  # an unknown language is ignored (shared i18n rule)
+    assert unknown.status_code == 200 and "Исследовательские запросы" in unknown.get_data(as_text=True)
     english = fixture_client.get("/queries?lang=en").get_data(as_text=True)
     assert "Research queries" in english and "Mentor–school pairs" in english
-    assert fixture_client.get("/queries?lang=fr").status_code == 400
+    assert "Research queries" in fixture_client.get("/queries").get_data(as_text=True)  # remembered in the cookie
+
+
+def test_the_page_language_is_the_label_language(fixture_client):
+    page = fixture_client.get("/queries/items-by-responsible-type?lang=en").get_data(as_text=True)
+    data = json.loads(re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', page, re.S).group(1))
+    assert {d["label"] for d in data["datasets"]} == {"education authority", "methodological centre", "school"}
+    form = page.split('class="query-form"')[1].split("</form>")[0]
+    assert form.count('name="lang"') == 1 and '<input type="hidden" name="lang" value="en">' in form  # no field of its own
 
 
 @pytest.mark.parametrize("name", sorted(load_catalogue()))
