@@ -190,8 +190,8 @@ def _read(store, iris) -> dict[str, dict[str, list]]:
     facts: dict[str, dict[str, list]] = {i: defaultdict(list) for i in iris}
     if not iris:
         return facts
-    predicates = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
-    query = f"SELECT ?x ?p ?v WHERE {{ VALUES ?x {{ {_values(iris)} }} VALUES ?p {{ {predicates} }} ?x ?p ?v }}"
+    predicates = ", ".join(f"<{p}>" for p in LABEL_PREDICATES)
+    query = f"SELECT ?x ?p ?v WHERE {{ VALUES ?x {{ {_values(iris)} }} ?x ?p ?v FILTER(?p IN ({predicates})) }}"
     for x, p, v in store.query(query).rows:
         facts[x.value][p.value].append(v)
     return facts

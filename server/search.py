@@ -11,6 +11,7 @@ records ("МКУ «ЦНППМ г. Тулы»"). Labels shown in results come fro
 from __future__ import annotations
 
 import bisect
+import heapq
 import difflib
 import re
 import threading
@@ -90,6 +91,9 @@ class SearchIndex:
 
     def __init__(self, entries: list[Entry]) -> None:
         self.entries = entries
+        self.kinds = [e.kind for e in entries]
+        self.normalised = [[normalise(" ".join(t.split())) for _, t in e.texts] for e in entries]
+        self.shortest = [min((len(t) for _, t in e.texts), default=0) for e in entries]
         self.postings: dict[str, dict[int, float]] = defaultdict(dict)
         for i, entry in enumerate(entries):
             for predicate, text in entry.texts:
@@ -129,17 +133,21 @@ class SearchIndex:
             scores = best if scores is None else {i: s + best[i] for i, s in scores.items() if i in best}
             if not scores:
                 return []
-        hits = [self._hit(i, s, query, qwords) for i, s in scores.items() if not kinds or self.entries[i].kind in kinds]
-        hits.sort(key=lambda h: (-h.score, len(h.text), h.entry.iri))
-        return hits[:limit]
-
-    def _hit(self, i: int, score: float, query: str, qwords: list[str]) -> Hit:
-        entry = self.entries[i]
         whole = normalise(" ".join(query.split()))
-        text = min(entry.texts, key=lambda ft: (-_covered(ft[1], qwords), -FIELDS.get(ft[0], 1.0), _short_form_rank(ft[1])))[1]
-        bonus = 10.0 if any(normalise(t) == whole for _, t in entry.texts) else 0.0
-        bonus += 2.0 if any(normalise(t).startswith(whole) for _, t in entry.texts) else 0.0
-        return Hit(entry, (score + bonus) * KIND_WEIGHT.get(entry.kind, 0.5), text)
+        ranked = [(self._score(i, s, whole), i) for i, s in scores.items() if not kinds or self.kinds[i] in kinds]
+        top = heapq.nsmallest(limit, ranked, key=lambda r: (-r[0], self.shortest[r[1]], self.entries[r[1]].iri))
+        return [Hit(self.entries[i], score, self._shown_text(i, qwords)) for score, i in top]
+
+    def _score(self, i: int, score: float, whole: str) -> float:
+        """The word score, plus a bonus when a whole text is (or starts with) the query, by kind."""
+        texts = self.normalised[i]
+        bonus = (10.0 if whole in texts else 0.0) + (2.0 if any(t.startswith(whole) for t in texts) else 0.0)
+        return (score + bonus) * KIND_WEIGHT.get(self.kinds[i], 0.5)
+
+    def _shown_text(self, i: int, qwords: list[str]) -> str:
+        """The text that matches most query words (names before titles, well-formed short forms first)."""
+        return min(self.entries[i].texts,
+                   key=lambda ft: (-_covered(ft[1], qwords), -FIELDS.get(ft[0], 1.0), _short_form_rank(ft[1])))[1]
 
     def paths(self, base: str) -> dict[str, str]:
         """Local paths (after the base) of the indexed resources → IRI, for near-miss suggestions."""
