@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..errors import IngestError
+from . import readers_text
 from .blocks import Block, Cell, Paragraph, RawDocument, Row, Table
 
 Sniffer = Callable[[bytes], bool]
@@ -74,28 +75,23 @@ def normalise_text(text: str) -> str:
 
 
 def looks_like_text(data: bytes) -> bool:
-    """True when the bytes decode as UTF-8 (with or without a BOM) and hold no NUL bytes."""
-    if b"\x00" in data[:65536]:
-        return False
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return False
-    return True
+    """True when the bytes are text in an encoding :mod:`.readers_text` can tell (UTF-8, cp1251…)."""
+    return readers_text.looks_like_text(data)
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """UTF-8 (optionally with a BOM) → str; anything else is an :class:`IngestError`."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise IngestError(f"{name}: not UTF-8 text (byte {exc.start})", file=name) from None
+    """Bytes → str (UTF-8, UTF-8/16/32 with a BOM, cp1251, koi8-r…); else an :class:`IngestError`."""
+    return readers_text.decode(data, name)[0]
 
 
 def read_text(data: bytes, name: str) -> RawDocument:
     """The plain-text reader: the normalised text is the decoded text itself."""
-    text = normalise_text(decode_text(data, name))
-    return RawDocument(name=name, text=text, blocks=text_blocks(text), media_type="text/plain")
+    decoded, encoding = readers_text.decode(data, name)
+    text = normalise_text(decoded)
+    if not text.strip():
+        raise IngestError(f"{name}: empty file (no text)", file=name)
+    notes = () if encoding == "utf-8" else (f"text read as {encoding}",)
+    return RawDocument(name=name, text=text, blocks=text_blocks(text), media_type="text/plain", notes=notes)
 
 
 # -- plain-text layout -------------------------------------------------------------------------
@@ -224,7 +220,9 @@ def _padding_inside_row(line: _Line, rows: list, current: list) -> bool:
 
 
 def _close_row(rows: list, current: list) -> tuple[list, list]:
-    return (rows + [current] if current else rows), []
+    if current:
+        rows.append(current)  # in place: a copy per row made long tables quadratic
+    return rows, []
 
 
 def _merge_empty_rows(rows: list[Row]) -> list[Row]:
@@ -240,3 +238,17 @@ def _merge_empty_rows(rows: list[Row]) -> list[Row]:
 
 
 register("text", looks_like_text, read_text, first=False)
+
+
+def _register_formats() -> None:
+    """Binary and markup formats, tried before plain text; each is recognised by its content."""
+    from . import readers_docx, readers_html, readers_office, readers_pdf
+
+    register("html", readers_html.looks_like_html, readers_html.read_html)
+    register("rtf", readers_office.is_rtf, readers_office.read_rtf)
+    register("doc", readers_office.is_ole2, readers_office.read_doc)
+    register("zip", readers_docx.is_zip, readers_docx.read_zip)
+    register("pdf", readers_pdf.is_pdf, readers_pdf.read_pdf)
+
+
+_register_formats()
