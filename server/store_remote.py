@@ -532,8 +532,20 @@ def timeout_error(purpose: str, timeout: float, url: str) -> ShnorError:
     )
 
 
+TIMEOUT_WORDS = ("timed out", "timeout", "time limit", "cancelled", "canceled", "SR171", "S1T00")
+
+
+def says_timeout(text: str) -> bool:
+    """Whether a server's error text reports its own time limit (Virtuoso's SR171 "Transaction
+    timed out", Oxigraph's "operation has been cancelled" written into a started answer…)."""
+    lowered = text.lower()
+    return any(word.lower() in lowered for word in TIMEOUT_WORDS)
+
+
 def http_error(status: int, detail: str, url: str, purpose: str) -> ShnorError:
     """The project's error for an HTTP error answer of the store."""
+    if purpose == "query" and status >= 500 and says_timeout(detail.split("SPARQL query:")[0]):
+        return QueryTimeout(f"the SPARQL store stopped the query at its time limit: {detail}", url=url)
     if status == 400 and purpose == "query":
         return QuerySyntaxError(f"the SPARQL store rejected the query: {detail}")
     if status in (401, 403):
@@ -755,6 +767,9 @@ class RemoteStore:
             if kind == "ask" and found == "select":  # Virtuoso: one row, ?__ASK_RETVAL 1 or 0
                 return QueryResult("ask", boolean=bool(rows) and rows[0][0] is not None and rows[0][0].value in ("1", "true"))
         except (ValueError, KeyError, TypeError, SyntaxError, IndexError) as exc:
+            tail = answer.body[-300:].decode("utf-8", "replace")
+            if says_timeout(tail):  # a streamed answer cut by the server's time limit
+                raise QueryTimeout("the SPARQL store stopped the query at its time limit", url=public_url(self.query_url)) from None
             raise StoreUnavailable(f"the SPARQL store answered something unreadable: {exc}", url=public_url(self.query_url)) from None
         return QueryResult(found, variables, rows, boolean=boolean)
 
@@ -763,10 +778,14 @@ class RemoteStore:
         return sorted(r[0].value for r in rows if r[0] is not None and r[0].value != META_GRAPH)
 
     def _graph_triples(self, graph: str) -> list[ox.Triple]:
-        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}")
-        if result.truncated:
+        """Every triple of a graph; a server that caps CONSTRUCT answers (Virtuoso's
+        ResultSetMaxRows, without saying so) is caught by counting them first."""
+        target = _iri(graph)
+        expected = int(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}").rows[0][0].value)
+        result = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}")
+        if result.truncated or len(set(result.triples)) < expected:
             raise StoreUnavailable(
-                f"the SPARQL store capped the export of {graph} at {len(result.triples)} triples "
+                f"the SPARQL store returned {len(set(result.triples))} of the {expected} triples of {graph} "
                 "(raise the server's result limit, e.g. Virtuoso's ResultSetMaxRows)"
             )
         return result.triples

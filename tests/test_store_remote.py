@@ -4,6 +4,7 @@ service running against real servers (tests/remote_servers.py)."""
 
 from __future__ import annotations
 
+import base64
 import http.server
 import json
 import os
@@ -180,27 +181,33 @@ def test_a_server_that_does_not_answer_is_a_query_timeout(silent_server):
         store.drop_graph(EX + "g")
 
 
-class _BasicAuthSparql(http.server.BaseHTTPRequestHandler):
-    """A minimal endpoint that wants HTTP basic credentials and answers ASK with true."""
+SCRIPTED_ANSWERS = {
+    # a word in the query → (status, content type, body): what servers answer in odd cases
+    "rejectme": (400, "text/plain", b"this engine does not support that"),
+    "slowme": (200, "application/sparql-results+json", b'{"head":{"vars":["n"]},"results":{"bindings":[The SPARQL operation has been cancelled'),
+    "busyme": (500, "text/plain", b"Virtuoso S1T00 Error SR171: Transaction timed out\n\nSPARQL query:\nSELECT ..."),
+    "COUNT(*)": (200, "application/sparql-results+json", b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal","datatype":"http://www.w3.org/2001/XMLSchema#integer","value":"3"}}]}}'),
+    "CONSTRUCT": (200, "application/n-triples", b'<http://e/a> <http://e/p> "1" .\n'),
+    "ASK": (200, "application/sparql-results+json", b'{"head": {}, "boolean": true}'),
+}
 
-    expected = "Basic " + __import__("base64").b64encode(b"reader:s3cret").decode()
+
+class _ScriptedSparql(http.server.BaseHTTPRequestHandler):
+    """A minimal endpoint that wants HTTP basic credentials and answers from SCRIPTED_ANSWERS."""
+
+    expected = "Basic " + base64.b64encode(b"reader:s3cret").decode()
 
     def do_POST(self):  # noqa: N802 (http.server's naming)
         form = urllib.parse.parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
-        if "rejectme" in form.get("query", [""])[0]:
-            self.send_response(400)
-            self.send_header("Content-Type", "text/plain")
-            self.end_headers()
-            self.wfile.write(b"this engine does not support that")
-            return
         if self.headers.get("Authorization") != self.expected:
             self.send_response(401)
             self.send_header("WWW-Authenticate", 'Basic realm="sparql"')
             self.end_headers()
             return
-        body = b'{"head": {}, "boolean": true}'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
+        query = form.get("query", [""])[0]
+        status, media_type, body = next(answer for word, answer in SCRIPTED_ANSWERS.items() if word in query)
+        self.send_response(status)
+        self.send_header("Content-Type", media_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -210,8 +217,8 @@ class _BasicAuthSparql(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def basic_auth_endpoint():
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BasicAuthSparql)
+def scripted_endpoint():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedSparql)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
@@ -219,14 +226,28 @@ def basic_auth_endpoint():
     server.server_close()
 
 
-def test_basic_credentials_are_sent_and_refusal_is_explained(basic_auth_endpoint):
-    good = RemoteStore(basic_auth_endpoint, user="reader", password="s3cret", dialect="generic")
+def test_basic_credentials_are_sent_and_refusal_is_explained(scripted_endpoint):
+    good = RemoteStore(scripted_endpoint, user="reader", password="s3cret", dialect="generic")
     assert good.query("ASK { ?s ?p ?o }").boolean is True
-    bad = RemoteStore(basic_auth_endpoint, user="reader", password="wrong", dialect="generic")
+    bad = RemoteStore(scripted_endpoint, user="reader", password="wrong", dialect="generic")
     with pytest.raises(StoreUnavailable, match="refused access \\(HTTP 401\\).*store_password"):
         bad.query("ASK { ?s ?p ?o }")
+
+
+def test_server_side_refusals_and_time_limits_are_named(scripted_endpoint):
+    store = RemoteStore(scripted_endpoint, user="reader", password="s3cret", dialect="generic")
     with pytest.raises(QuerySyntaxError, match="rejected the query: this engine does not support that"):
-        good.query("ASK { ?s ?p 'rejectme' }")
+        store.query("ASK { ?s ?p 'rejectme' }")
+    with pytest.raises(QueryTimeout):
+        store.query("SELECT ?n WHERE { ?s ?p 'slowme' }")
+    with pytest.raises(QueryTimeout, match="Transaction timed out"):
+        store.query("SELECT ?n WHERE { ?s ?p 'busyme' }")
+
+
+def test_an_export_cut_short_by_the_server_is_an_error(scripted_endpoint):
+    store = RemoteStore(scripted_endpoint, user="reader", password="s3cret", dialect="generic")
+    with pytest.raises(StoreUnavailable, match="returned 1 of the 3 triples"):
+        store.export(ox.RdfFormat.N_TRIPLES, graph=EX + "g")
 
 
 def test_virtuoso_digest_refusal_and_visible_system_graphs_are_reported(virtuoso_server):
