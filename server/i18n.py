@@ -110,6 +110,9 @@ def _context() -> dict:
 
 
 def _remember(response: Response) -> Response:
+    """Set the ``lang`` cookie when ``?lang=`` chose a language; pages vary with the cookie."""
+    if response.mimetype == "text/html":
+        response.vary.add("Cookie")
     lang = requested_lang() if has_request_context() else None
     if lang and request.cookies.get(COOKIE) != lang:
         response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)

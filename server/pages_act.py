@@ -15,7 +15,7 @@ from rdflib.namespace import PROV, RDF
 
 from ..ontology import GRAPH_BASE, OA, SHNOR
 from .catalog import validation_graph
-from .resources import TEXTS, Label, _ref, href_of, kind_of, labels, validation_results
+from .resources import TEXTS, Label, _ref, href_of, kind_of, labels, term_label, validation_results
 
 #: Which fact links a piece of text covered by several facts of the same length.
 KIND_PRIORITY = {"role": 0, "mentorship": 1, "item": 2, "section": 3, "clause": 4, "act": 5}
@@ -78,6 +78,7 @@ class ActView:
     plan: list[PlanRow]
     validation: list[dict] | None
     counts: dict
+    completeness: list[dict] = field(default_factory=list)
 
 
 def act_source(store, iri: str) -> tuple[str, str] | None:
@@ -105,7 +106,8 @@ def act_view(store, iri: str, *, base: str, lang: str) -> ActView | None:
     facts = _facts(spans, types, named, base, issues)
     plan = plan_rows(items, links, named, base=base, issues=issues, facts=facts)
     counts = {"items": sum(1 for r in plan if r.item), "facts": len(facts)}
-    return ActView(iri, doc_id, graph, source, text_lines(text, facts), facts, plan, validation, counts)
+    return ActView(iri, doc_id, graph, source, text_lines(text, facts), facts, plan, validation, counts,
+                   completeness(store, doc_id, base=base, lang=lang))
 
 
 def _validation(store, doc_id: str, base: str, lang: str) -> list[dict] | None:
@@ -113,6 +115,17 @@ def _validation(store, doc_id: str, base: str, lang: str) -> list[dict] | None:
     if graph not in store.graphs():
         return None
     return validation_results(store, graph=graph, base=base, lang=lang)
+
+
+def completeness(store, doc_id: str, *, base: str, lang: str) -> list[dict]:
+    """The completeness scores stored with the act's validation report (metric, numerator/denominator, value)."""
+    query = (f"SELECT ?c ?metric ?num ?den ?value WHERE {{ GRAPH {_ref(validation_graph(doc_id))} {{ "
+             f"?c a <{SHNOR.CompletenessScore}> ; <{SHNOR.metric}> ?metric ; <{SHNOR.value}> ?value . "
+             f"OPTIONAL {{ ?c <{SHNOR.numerator}> ?num }} OPTIONAL {{ ?c <{SHNOR.denominator}> ?den }} }} }}")
+    rows = [{"href": href_of(c.value, base), "label": term_label(metric.value, lang),
+             "numerator": num.value if num else None, "denominator": den.value if den else None,
+             "percent": round(float(value.value) * 100)} for c, metric, num, den, value in store.query(query).rows]
+    return sorted(rows, key=lambda r: r["label"])
 
 
 def _issue_counts(validation: list[dict] | None) -> dict[str, int]:

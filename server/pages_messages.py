@@ -66,7 +66,7 @@ RU = {
     "act.no_report": "Отчёт о проверке не сохранён.", "act.conforms": "Нарушений нет.",
     "act.facts": "Факты в тексте", "act.statements": "Все утверждения об акте", "act.violation": "нарушение",
     "act.warning": "предупреждение", "act.info": "сведение", "act.source": "Исходный файл",
-    "act.items_count": "мероприятий: {count}", "act.issues": "Замечания",
+    "act.items_count": "мероприятий: {count}", "act.issues": "Замечания", "act.completeness": "Полнота",
     # search
     "search.title": "Поиск", "search.placeholder": "например: ЦО № 48, Пряжиной, цнппм, мониторинг",
     "search.button": "Найти", "search.results": "Найдено: {count}", "search.none": "Ничего не найдено по запросу «{q}».",
@@ -134,7 +134,7 @@ EN = {
     "act.no_report": "No validation report is stored.", "act.conforms": "No violations.",
     "act.facts": "Facts in the text", "act.statements": "All statements about the act", "act.violation": "violation",
     "act.warning": "warning", "act.info": "info", "act.source": "Source file",
-    "act.items_count": "{count} plan items", "act.issues": "Findings",
+    "act.items_count": "{count} plan items", "act.issues": "Findings", "act.completeness": "Completeness",
     "search.title": "Search", "search.placeholder": "e.g. ЦО № 48, Пряжиной, цнппм, мониторинг",
     "search.button": "Search", "search.results": "{count} found", "search.none": "Nothing found for “{q}”.",
     "search.hint": "Finds organisations, schools, people, acts and plan items by name and text, ignoring case, ё/е "

@@ -179,6 +179,11 @@ def _date(text: str, lang: str) -> str:
     return text
 
 
+def natural(text: str) -> str:
+    """``text`` with every number zero-padded, so that strings sort as people count ("5.2" < "5.10")."""
+    return re.sub(r"\d+", lambda m: m.group().zfill(8), text)
+
+
 def _cut(text: str, size: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
@@ -269,19 +274,19 @@ def _name_item(iri: str, f: dict, named: dict, lang: str) -> Label:
     position = _lit(f, SHNOR.position)
     name = t("label.item", lang, number=number) if number else t("label.item_unnumbered", lang, position=position or "?")
     pos = int(position) if position and position.isdigit() else 0
-    return Label(iri, name, name, "", detail=title, sort=(act_of(iri) or "", pos))
+    return Label(iri, name, name, "", detail=title, sort=(act_of(iri) or "", natural(str(pos))))
 
 
 def _name_section(iri: str, f: dict, named: dict, lang: str) -> Label:
     number, title = _lit(f, SHNOR.number), _lit(f, DCTERMS.title) or ""
     name = t("label.section", lang, number=number or "", title=_cut(title, 80)).strip()
-    return Label(iri, name, name, "", detail=title, sort=(act_of(iri) or "", number or ""))
+    return Label(iri, name, name, "", detail=title, sort=(act_of(iri) or "", natural(number or "")))
 
 
 def _name_clause(iri: str, f: dict, named: dict, lang: str) -> Label:
     number = _lit(f, SHNOR.number) or _fallback(iri)
     name = t("label.clause", lang, number=number)
-    return Label(iri, name, name, "", detail=_lit(f, DCTERMS.description) or "", sort=(act_of(iri) or "", _fallback(iri).zfill(4)))
+    return Label(iri, name, name, "", detail=_lit(f, DCTERMS.description) or "", sort=(act_of(iri) or "", natural(_fallback(iri))))
 
 
 def _part_name(named: dict, iri: str | None, *, short: bool = True) -> str:
@@ -295,13 +300,13 @@ def _name_role(iri: str, f: dict, named: dict, lang: str) -> Label:
     role = _obj(f, ORG.role)
     name = t("label.role", lang, person=_part_name(named, _obj(f, ORG.member), short=False),
              role=term_label(role, lang) if role else "?", org=_part_name(named, _obj(f, ORG.organization)))
-    return Label(iri, name, name, "", sort=(act_of(iri) or "", _fallback(iri).zfill(4)))
+    return Label(iri, name, name, "", sort=(act_of(iri) or "", natural(_fallback(iri))))
 
 
 def _name_mentorship(iri: str, f: dict, named: dict, lang: str) -> Label:
     name = t("label.mentorship", lang, mentor=_part_name(named, _obj(f, SHNOR.mentor)),
              mentee=_part_name(named, _obj(f, SHNOR.mentee)))
-    return Label(iri, name, name, "", sort=(act_of(iri) or "", _fallback(iri).zfill(4)))
+    return Label(iri, name, name, "", sort=(act_of(iri) or "", natural(_fallback(iri))))
 
 
 def _name_interval(iri: str, f: dict, named: dict, lang: str) -> Label:
@@ -602,7 +607,7 @@ def _groups(incoming, kind: str, mk: _RefMaker, found, store, lang: str) -> list
             by_predicate[p].append(s)
     groups = []
     for p, subjects in by_predicate.items():
-        subjects.sort(key=lambda s: mk.named[s].sort if s in mk.named else (s,))
+        subjects.sort(key=lambda s: (_KIND_RANK.get(mk.named[s].kind, 99), *mk.named[s].sort) if s in mk.named else (99, s))
         rows = [_row(s, mk, found, lang) for s in subjects[:LIST_LIMIT]]
         groups.append(Group(_group_key(p), p, incoming_heading(p, kind, lang), rows, len(subjects)))
     return sorted(groups, key=lambda g: (_GROUP_ORDER.get(g.key, 99), g.heading))

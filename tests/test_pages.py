@@ -55,7 +55,7 @@ def test_language_is_chosen_by_parameter_and_remembered(sample_app):
     client = sample_app.test_client()
     assert get(client, "/").get("lang") == "ru"
     response = client.get("/?lang=en", headers={"Accept": "text/html"})
-    assert "lang=en" in response.headers["Set-Cookie"]
+    assert "lang=en" in response.headers["Set-Cookie"] and "Cookie" in response.headers["Vary"]
     doc = html.fromstring(response.data)
     assert doc.get("lang") == "en" and "What the graph holds" in doc.text_content()
     again = get(client, "/search")  # no parameter: the cookie decides
@@ -165,6 +165,13 @@ def test_act_page_shows_the_validation_results(tula):
     assert flagged and flagged[0].text_content().startswith("1.11\tМониторинг реализации программы развития")
 
 
+def test_act_page_shows_completeness_beside_the_findings(tula):
+    rows = {tr.find("th").text_content(): tr.find_class("ratio")[0].text_content()
+            for tr in tula.get_element_by_id("completeness").iter("tr")}
+    assert rows["пронумерованные мероприятия"] == "66/67"  # one row has no number (line 118)
+    assert rows["мероприятия с ответственным"] == "67/67"
+
+
 def test_kostroma_act_page_has_its_23_items(sample_client):
     doc = get(sample_client, KOSTROMA_ACT)
     assert len(doc.find_class("plan-item")) == 23
@@ -178,6 +185,30 @@ def test_a_cited_act_gets_a_resource_page(sample_client):
     assert doc.get_element_by_id("act-text", None) is None
     assert doc.findtext(".//h1").startswith("Приказ № 180")
     assert TULA_ACT in {a.get("href") for a in doc.get_element_by_id("in-based_on").iter("a")}
+
+
+def minted_shapes(store) -> dict[str, str]:
+    """One minted IRI per path shape (numbers and hashes replaced), over every subject and object."""
+    import re
+
+    rows = store.query("SELECT DISTINCT ?x WHERE { { ?x ?p ?o } UNION { ?s ?p ?x } "
+                       "FILTER(isIRI(?x) && STRSTARTS(STR(?x), 'https://w3id.org/shnor/id/')) }").rows
+    shapes: dict[str, str] = {}
+    for (x,) in rows:
+        path = x.value[len("https://w3id.org/shnor/id/"):]
+        shapes.setdefault(re.sub(r"[0-9a-f]{8,}|\d+", "N", path), path)
+    return shapes
+
+
+def test_every_kind_of_minted_iri_has_a_page_and_turtle(sample_store, sample_client):
+    shapes = minted_shapes(sample_store)
+    assert len(shapes) > 25  # orgs, people, places, acts, plans, items, spans, deadlines, roles, reports…
+    for shape, path in sorted(shapes.items()):
+        page = sample_client.get("/id/" + path, headers={"Accept": "text/html"})
+        assert page.status_code == 200, shape
+        assert html.fromstring(page.data).findtext(".//h1"), shape
+        turtle = sample_client.get(f"/id/{path}.ttl")
+        assert turtle.status_code == 200 and turtle.mimetype == "text/turtle", shape
 
 
 # -- escaping --------------------------------------------------------------------------------------
