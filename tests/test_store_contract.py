@@ -115,6 +115,17 @@ def test_replace_with_no_triples_leaves_no_graph(any_store):
     assert any_store.graphs() == []
 
 
+def test_the_vocabulary_is_loaded_once(any_store, tmp_path):
+    """The stored vocabulary reads back as loaded, so a restart does not rewrite it."""
+    from shnor_kg.server.catalog import Catalog
+
+    catalog = Catalog(any_store, tmp_path / "registry")
+    catalog.ensure_vocabulary()
+    version = any_store.version()
+    Catalog(any_store, tmp_path / "registry").ensure_vocabulary()
+    assert any_store.version() == version
+
+
 def test_large_graph_goes_in_chunks_and_comes_back_whole(any_store):
     many = [ox.Triple(ox.NamedNode(f"{EX}s{i}"), P, ox.Literal(f"значение {i}")) for i in range(2500)]
     any_store.replace_graph(G1, many)

@@ -186,6 +186,7 @@ SCRIPTED_ANSWERS = {
     "rejectme": (400, "text/plain", b"this engine does not support that"),
     "slowme": (200, "application/sparql-results+json", b'{"head":{"vars":["n"]},"results":{"bindings":[The SPARQL operation has been cancelled'),
     "busyme": (500, "text/plain", b"Virtuoso S1T00 Error SR171: Transaction timed out\n\nSPARQL query:\nSELECT ..."),
+    "cappedme": (200, "application/sparql-results+json", b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://e/a"}}]}}'),
     "COUNT(*)": (200, "application/sparql-results+json", b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":{"type":"literal","datatype":"http://www.w3.org/2001/XMLSchema#integer","value":"3"}}]}}'),
     "CONSTRUCT": (200, "application/n-triples", b'<http://e/a> <http://e/p> "1" .\n'),
     "ASK": (200, "application/sparql-results+json", b'{"head": {}, "boolean": true}'),
@@ -207,6 +208,8 @@ class _ScriptedSparql(http.server.BaseHTTPRequestHandler):
         query = form.get("query", [""])[0]
         status, media_type, body = next(answer for word, answer in SCRIPTED_ANSWERS.items() if word in query)
         self.send_response(status)
+        if "cappedme" in query:  # Virtuoso's note that ResultSetMaxRows cut the answer
+            self.send_header("X-SPARQL-MaxRows", "1")
         self.send_header("Content-Type", media_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -242,6 +245,8 @@ def test_server_side_refusals_and_time_limits_are_named(scripted_endpoint):
         store.query("SELECT ?n WHERE { ?s ?p 'slowme' }")
     with pytest.raises(QueryTimeout, match="Transaction timed out"):
         store.query("SELECT ?n WHERE { ?s ?p 'busyme' }")
+    capped = store.query("SELECT ?s WHERE { ?s ?p 'cappedme' }")
+    assert (len(capped.rows), capped.truncated) == (1, True)
 
 
 def test_an_export_cut_short_by_the_server_is_an_error(scripted_endpoint):
