@@ -23,6 +23,7 @@ from ..ontology import SHNOR
 from . import pages_act, resources, search as finder
 from .app import services
 from .i18n import current_lang
+from .pages_labels import href_of, iri_of, labels
 
 blueprint = Blueprint("pages", __name__)
 
@@ -35,7 +36,7 @@ LATEST = 10
 @blueprint.app_template_filter("local_href")
 def local_href(iri: str | None) -> str | None:
     """The local page of a minted IRI (``/id/…``), for templates."""
-    return resources.href_of(iri, services().config.base_iri) if iri else None
+    return href_of(iri, services().config.base_iri) if iri else None
 
 
 # -- home ------------------------------------------------------------------------------------------
@@ -74,8 +75,8 @@ def latest_acts(svc, lang: str) -> list[dict]:
     """The latest ingested documents with their act's label and page."""
     metas = svc.catalog.documents()[:LATEST]
     iris = [m["act_iri"] for m in metas if m.get("act_iri")]
-    named = resources.labels(svc.store, iris, lang)
-    return [{"href": resources.href_of(m["act_iri"], svc.config.base_iri) if m.get("act_iri") else None,
+    named = labels(svc.store, iris, lang)
+    return [{"href": href_of(m["act_iri"], svc.config.base_iri) if m.get("act_iri") else None,
              "label": named[m["act_iri"]].name if m.get("act_iri") in named else m.get("act_title") or m["doc_id"],
              "title": named[m["act_iri"]].detail if m.get("act_iri") in named else m.get("act_title") or "",
              "file": m.get("source_name"), "ingested": m.get("ingested_at", "")} for m in metas]
@@ -146,7 +147,7 @@ def resource(path: str) -> Response:
     """A resource page (HTML) or its description in an RDF format."""
     svc = services()
     path, suffix = _split_suffix(path)
-    iri = resources.iri_of(path, svc.config.base_iri)
+    iri = iri_of(path, svc.config.base_iri)
     fmt = _negotiated(suffix)
     if fmt is not None:
         return _rdf(svc.store, path, iri, fmt)

@@ -15,7 +15,8 @@ from rdflib.namespace import PROV, RDF
 
 from ..ontology import GRAPH_BASE, OA, SHNOR
 from .catalog import validation_graph
-from .resources import TEXTS, Label, _ref, href_of, kind_of, labels, term_label, validation_results
+from .pages_labels import Label, href_of, iri_ref, kind_of, labels, term_label
+from .resources import TEXTS, validation_results
 
 #: Which fact links a piece of text covered by several facts of the same length.
 KIND_PRIORITY = {"role": 0, "mentorship": 1, "item": 2, "section": 3, "clause": 4, "act": 5}
@@ -83,7 +84,7 @@ class ActView:
 
 def act_source(store, iri: str) -> tuple[str, str] | None:
     """``(graph, source IRI)`` of an ingested act; None for a cited act known only by a citation."""
-    rows = store.query(f"SELECT ?g ?src WHERE {{ GRAPH ?g {{ {_ref(iri)} <{PROV.wasDerivedFrom}> ?src }} }} LIMIT 1").rows
+    rows = store.query(f"SELECT ?g ?src WHERE {{ GRAPH ?g {{ {iri_ref(iri)} <{PROV.wasDerivedFrom}> ?src }} }} LIMIT 1").rows
     if not rows or not rows[0][0].value.startswith(GRAPH_BASE):
         return None
     return rows[0][0].value, rows[0][1].value
@@ -119,7 +120,7 @@ def _validation(store, doc_id: str, base: str, lang: str) -> list[dict] | None:
 
 def completeness(store, doc_id: str, *, base: str, lang: str) -> list[dict]:
     """The completeness scores stored with the act's validation report (metric, numerator/denominator, value)."""
-    query = (f"SELECT ?c ?metric ?num ?den ?value WHERE {{ GRAPH {_ref(validation_graph(doc_id))} {{ "
+    query = (f"SELECT ?c ?metric ?num ?den ?value WHERE {{ GRAPH {iri_ref(validation_graph(doc_id))} {{ "
              f"?c a <{SHNOR.CompletenessScore}> ; <{SHNOR.metric}> ?metric ; <{SHNOR.value}> ?value . "
              f"OPTIONAL {{ ?c <{SHNOR.numerator}> ?num }} OPTIONAL {{ ?c <{SHNOR.denominator}> ?den }} }} }}")
     rows = [{"href": href_of(c.value, base), "label": term_label(metric.value, lang),
@@ -137,7 +138,7 @@ def _issue_counts(validation: list[dict] | None) -> dict[str, int]:
 
 def _spans(store, graph: str) -> tuple[dict[str, tuple], dict[str, set]]:
     """The facts of the act's graph that have a source span: IRI → (start, end, line), IRI → types."""
-    query = (f"SELECT ?x ?type ?start ?end ?line WHERE {{ GRAPH {_ref(graph)} {{ ?x <{SHNOR.sourceSpan}> ?sp ; "
+    query = (f"SELECT ?x ?type ?start ?end ?line WHERE {{ GRAPH {iri_ref(graph)} {{ ?x <{SHNOR.sourceSpan}> ?sp ; "
              f"<{RDF.type}> ?type . ?sp <{OA.start}> ?start ; <{OA.end}> ?end . OPTIONAL {{ ?sp <{SHNOR.line}> ?line }} }} }}")
     spans: dict[str, tuple] = {}
     types: dict[str, set] = {}
@@ -181,7 +182,7 @@ def _piece(text: str, a: int, b: int, facts: list[Fact]) -> Piece:
 
 def _plan_data(store, graph: str) -> tuple[list, list]:
     """Rows ``(item, position, deadline text, section)`` and ``(item, predicate, party)`` of the plan."""
-    g = _ref(graph)
+    g = iri_ref(graph)
     items = store.query(
         f"SELECT ?item ?pos ?dl ?sec WHERE {{ GRAPH {g} {{ ?item a <{SHNOR.PlanItem}> ; <{SHNOR.position}> ?pos . "
         f"OPTIONAL {{ ?item <{SHNOR.deadlineText}> ?dl }} OPTIONAL {{ ?item <{SHNOR.inSection}> ?sec }} }} }}").rows

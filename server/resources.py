@@ -16,318 +16,24 @@ import re
 import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
-from functools import cache
 
 import pyoxigraph as ox
-from rdflib import Literal as RdfLiteral
-from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, TIME
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, SKOS
 
 from ..errors import NotFound
 from ..ontology import ELI, GRAPH_BASE, OA, ORG, PREFIXES, SHNOR, VOCABULARY_GRAPH
-from ..ontology.vocabulary import load_vocabulary
-from . import pages_messages  # noqa: F401 (registers the words used here)
 from .i18n import t
+from .pages_labels import (IRI_SAFE, KIND_RANK, Label, act_of, curie, display_date, href_of, iri_ref,
+                           is_vocabulary_term, labels, term_label, values_block)
 
 VALIDATION_SUFFIX = "/validation"
 LIST_LIMIT = 300          # rows shown per group of incoming links
 INCOMING_LIMIT = 5000     # incoming links read at most
-IRI_SAFE = re.compile(r"[^\s<>\"{}|^`\\]+")
-
-#: The resource kinds, by the most specific type first.
-KINDS: tuple[tuple[str, str], ...] = (
-    (str(SHNOR.School), "school"), (str(SHNOR.Organization), "organisation"),
-    (str(SHNOR.CollectiveResponsible), "collective"), (str(SHNOR.Person), "person"),
-    (str(SHNOR.Order), "act"), (str(SHNOR.PlanItem), "item"), (str(SHNOR.PlanSection), "section"),
-    (str(SHNOR.Plan), "plan"), (str(SHNOR.Clause), "clause"), (str(SHNOR.RoleAssignment), "role"),
-    (str(SHNOR.MentorshipLink), "mentorship"), (str(SHNOR.Municipality), "municipality"),
-    (str(SHNOR.Region), "region"), (str(SHNOR.SourceDocument), "source"),
-    (str(TIME.ProperInterval), "interval"), (str(TIME.Instant), "instant"),
-    (str(OA.TextPositionSelector), "span"), (str(SKOS.Concept), "concept"),
-)
-_KIND_OF_TYPE = dict(KINDS)
-_KIND_RANK = {kind: i for i, (_, kind) in enumerate(KINDS)}
-
-#: Labels of terms the vocabulary does not label.
-TERM_FALLBACK = {
-    str(RDF.type): {"ru": "тип", "en": "type"},
-    str(RDFS.label): {"ru": "метка", "en": "label"},
-}
-
-#: Predicates read to name a resource (one query per batch of resources).
-LABEL_PREDICATES = (SKOS.prefLabel, SKOS.altLabel, FOAF.name, DCTERMS.title, RDFS.label, SHNOR.number,
-                    ELI.number, SHNOR.documentType, ELI.date_document, SHNOR.year, RDF.type, SHNOR.position,
-                    ORG.member, ORG.role, ORG.organization, SHNOR.mentor, SHNOR.mentee, TIME.hasBeginning,
-                    TIME.hasEnd, TIME.inXSDDate, OA.start, OA.end, SHNOR.line, DCTERMS.description)
-#: Predicates whose objects are needed to name composite resources (roles, pairs, intervals).
-PART_PREDICATES = (str(ORG.member), str(ORG.organization), str(SHNOR.mentor), str(SHNOR.mentee),
-                   str(TIME.hasBeginning), str(TIME.hasEnd))
-#: Kinds named from the labels of their parts.
-COMPOSITE_KINDS = {"role", "mentorship", "interval"}
-#: Segments of an IRI below its act (``…/act/<m>/<year>/<type-num>/plan/item/3``).
-ACT_PART = re.compile(r"^(.*?/act/[^/]+/[^/]+/[^/]+)/(?:plan|clause|role|mentorship|span|validation|completeness)(?:/|$)")
-
-
-# -- IRIs and local pages ---------------------------------------------------------------------------
-
-
-def href_of(iri: str, base: str) -> str | None:
-    """The local page (``/id/…``) of a minted IRI, or None for a foreign IRI."""
-    return "/id/" + iri[len(base):] if iri.startswith(base) and len(iri) > len(base) else None
-
-
-def iri_of(path: str, base: str) -> str:
-    """The IRI a ``/id/<path>`` names; NotFound when it cannot be an IRI."""
-    iri = base + path
-    if not path or not IRI_SAFE.fullmatch(iri):
-        raise NotFound(f"no resource /id/{path}", path=path)
-    try:
-        ox.NamedNode(iri)
-    except ValueError:
-        raise NotFound(f"no resource /id/{path}", path=path) from None
-    return iri
-
-
-def act_of(iri: str) -> str | None:
-    """The act IRI a resource of an act (plan item, clause, role…) lives under, else None."""
-    match = ACT_PART.match(iri)
-    return match.group(1) if match else None
-
-
-def _ref(iri: str) -> str:
-    """``<iri>`` for a query text, for IRIs read from the store or checked by :func:`iri_of`."""
-    if not IRI_SAFE.fullmatch(iri):
-        raise ValueError(f"not an IRI: {iri!r}")
-    return f"<{iri}>"
-
-
-def _values(iris) -> str:
-    return " ".join(_ref(i) for i in sorted(set(iris)))
 
 
 def _kept_graph(graph: str) -> bool:
     """Graphs of statements (not the vocabulary, not validation reports)."""
     return graph != str(VOCABULARY_GRAPH) and not graph.endswith(VALIDATION_SUFFIX)
-
-
-# -- vocabulary labels ------------------------------------------------------------------------------
-
-
-@cache
-def _vocabulary_labels() -> dict[str, dict[str, str]]:
-    graph = load_vocabulary()
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
-    for predicate in (SKOS.prefLabel, RDFS.label):
-        for subject, label in graph.subject_objects(predicate):
-            if isinstance(label, RdfLiteral):
-                labels[str(subject)].setdefault(label.language or "", str(label))
-    return dict(labels)
-
-
-def term_label(iri: str, lang: str) -> str:
-    """The vocabulary label of a class, property or concept in ``lang`` (else Russian, else a CURIE)."""
-    labels = _vocabulary_labels().get(iri) or TERM_FALLBACK.get(iri) or {}
-    return labels.get(lang) or labels.get("ru") or labels.get("") or curie(iri)
-
-
-def curie(iri: str) -> str:
-    """``prefix:local`` for an IRI of a known namespace, else the IRI."""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
-    return iri
-
-
-def is_vocabulary_term(iri: str) -> bool:
-    return iri in _vocabulary_labels()
-
-
-# -- naming resources -------------------------------------------------------------------------------
-
-
-@dataclass
-class Label:
-    """How a resource is shown: ``name`` (main), ``short`` (compact), ``detail`` (secondary text)."""
-
-    iri: str
-    name: str
-    short: str
-    kind: str
-    detail: str = ""
-    sort: tuple = ()
-    act: str | None = None
-
-
-def kind_of(types) -> str:
-    """The kind of a resource from its types (``school``, ``act``, ``item``…), else ``resource``."""
-    kinds = [_KIND_OF_TYPE[t] for t in types if t in _KIND_OF_TYPE]
-    return min(kinds, key=_KIND_RANK.get) if kinds else "resource"
-
-
-def _pick(values: list[ox.Literal], lang: str) -> str | None:
-    """A literal in ``lang``, else Russian, else untagged, else any."""
-    for wanted in (lang, "ru", None):
-        for value in values:
-            if (value.language or None) == wanted:
-                return value.value
-    return values[0].value if values else None
-
-
-def _date(text: str, lang: str) -> str:
-    if lang == "ru" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        y, m, d = text.split("-")
-        return f"{d}.{m}.{y}"
-    return text
-
-
-def natural(text: str) -> str:
-    """``text`` with every number zero-padded, so that strings sort as people count ("5.2" < "5.10")."""
-    return re.sub(r"\d+", lambda m: m.group().zfill(8), text)
-
-
-def _cut(text: str, size: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[: size - 1].rstrip() + "…"
-
-
-def _read(store, iris) -> dict[str, dict[str, list]]:
-    """The label predicates of ``iris``: iri → predicate → values."""
-    iris = [i for i in set(iris) if IRI_SAFE.fullmatch(i)]
-    facts: dict[str, dict[str, list]] = {i: defaultdict(list) for i in iris}
-    if not iris:
-        return facts
-    predicates = ", ".join(f"<{p}>" for p in LABEL_PREDICATES)
-    query = f"SELECT ?x ?p ?v WHERE {{ VALUES ?x {{ {_values(iris)} }} ?x ?p ?v FILTER(?p IN ({predicates})) }}"
-    for x, p, v in store.query(query).rows:
-        facts[x.value][p.value].append(v)
-    return facts
-
-
-def labels(store, iris, lang: str) -> dict[str, Label]:
-    """Labels of many resources in two queries (the second names the parts of roles, pairs, spans)."""
-    facts = _read(store, iris)
-    parts = {v.value for f in facts.values() for p in PART_PREDICATES for v in f.get(p, ()) if isinstance(v, ox.NamedNode)}
-    parts |= {a for a in map(act_of, facts) if a}
-    everything = {**_read(store, parts - set(facts)), **facts}
-    kinds = {iri: kind_of([v.value for v in f.get(str(RDF.type), ())]) for iri, f in everything.items()}
-    named: dict[str, Label] = {}
-    for iri in sorted(everything, key=lambda i: kinds[i] in COMPOSITE_KINDS):  # composites name their parts
-        named[iri] = _label(iri, kinds[iri], everything[iri], named, lang)
-    return {i: named[i] for i in facts}
-
-
-def _label(iri: str, kind: str, f: dict[str, list], named: dict[str, Label], lang: str) -> Label:
-    if is_vocabulary_term(iri) and not f.get(str(SKOS.prefLabel)):
-        return Label(iri, term_label(iri, lang), term_label(iri, lang), "term")
-    builder = _NAMERS.get(kind, _name_plain)
-    label = builder(iri, f, named, lang)
-    label.kind = kind
-    label.act = act_of(iri)
-    return label
-
-
-def _lit(f: dict, predicate, lang: str = "ru") -> str | None:
-    return _pick([v for v in f.get(str(predicate), ()) if isinstance(v, ox.Literal)], lang)
-
-
-def _obj(f: dict, predicate) -> str | None:
-    values = [v.value for v in f.get(str(predicate), ()) if isinstance(v, ox.NamedNode)]
-    return min(values) if values else None
-
-
-def _fallback(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1] or iri
-
-
-def _name_plain(iri: str, f: dict, named: dict, lang: str) -> Label:
-    name = (_lit(f, SKOS.prefLabel, lang) or _lit(f, FOAF.name, lang) or _lit(f, DCTERMS.title, lang)
-            or _lit(f, RDFS.label, lang) or _fallback(iri))
-    alts = sorted((v.value for v in f.get(str(SKOS.altLabel), ())), key=_short_form_rank)
-    short = alts[0] if alts and len(alts[0]) < len(name) else name
-    return Label(iri, name, short, "", sort=(name.lower(),))
-
-
-def _short_form_rank(text: str) -> tuple:
-    """Well-formed short forms first (balanced quotes, no stray dot, capitalised, not shouted), then short."""
-    words = [w for w in re.findall(r"\w+", text) if not w.isdigit()]
-    shouted = len(words) > 2 and all(w.isupper() for w in words)
-    return (text.count("«") != text.count("»"), bool(re.search(r"\s\.", text)), not text[:1].isupper(),
-            shouted, len(text), text)
-
-
-def _name_act(iri: str, f: dict, named: dict, lang: str) -> Label:
-    doc_type = _obj(f, SHNOR.documentType)
-    words = [term_label(doc_type, lang).capitalize() if doc_type else t("kind.act", lang)]
-    number, day, year = _lit(f, ELI.number), _lit(f, ELI.date_document), _lit(f, SHNOR.year)
-    if number:
-        words.append(f"№ {number}")
-    if day:
-        words.append(t("label.dated", lang, date=_date(day, lang)))
-    elif year:
-        words.append(t("label.year", lang, year=year))
-    name = " ".join(words)
-    title = _lit(f, DCTERMS.title) or ""
-    return Label(iri, name, name, "", detail=title, sort=(day or year or "", name))
-
-
-def _name_item(iri: str, f: dict, named: dict, lang: str) -> Label:
-    number, title = _lit(f, SHNOR.number), _lit(f, DCTERMS.title) or ""
-    position = _lit(f, SHNOR.position)
-    name = t("label.item", lang, number=number) if number else t("label.item_unnumbered", lang, position=position or "?")
-    pos = int(position) if position and position.isdigit() else 0
-    return Label(iri, name, name, "", detail=title, sort=(act_of(iri) or "", natural(str(pos))))
-
-
-def _name_section(iri: str, f: dict, named: dict, lang: str) -> Label:
-    number, title = _lit(f, SHNOR.number), _lit(f, DCTERMS.title) or ""
-    name = t("label.section", lang, number=number or "", title=_cut(title, 80)).strip()
-    return Label(iri, name, name, "", detail=title, sort=(act_of(iri) or "", natural(number or "")))
-
-
-def _name_clause(iri: str, f: dict, named: dict, lang: str) -> Label:
-    number = _lit(f, SHNOR.number) or _fallback(iri)
-    name = t("label.clause", lang, number=number)
-    return Label(iri, name, name, "", detail=_lit(f, DCTERMS.description) or "", sort=(act_of(iri) or "", natural(_fallback(iri))))
-
-
-def _part_name(named: dict, iri: str | None, *, short: bool = True) -> str:
-    if not iri:
-        return "?"
-    label = named.get(iri)
-    return (label.short if short else label.name) if label else _fallback(iri)
-
-
-def _name_role(iri: str, f: dict, named: dict, lang: str) -> Label:
-    role = _obj(f, ORG.role)
-    name = t("label.role", lang, person=_part_name(named, _obj(f, ORG.member), short=False),
-             role=term_label(role, lang) if role else "?", org=_part_name(named, _obj(f, ORG.organization)))
-    return Label(iri, name, name, "", sort=(act_of(iri) or "", natural(_fallback(iri))))
-
-
-def _name_mentorship(iri: str, f: dict, named: dict, lang: str) -> Label:
-    name = t("label.mentorship", lang, mentor=_part_name(named, _obj(f, SHNOR.mentor)),
-             mentee=_part_name(named, _obj(f, SHNOR.mentee)))
-    return Label(iri, name, name, "", sort=(act_of(iri) or "", natural(_fallback(iri))))
-
-
-def _name_interval(iri: str, f: dict, named: dict, lang: str) -> Label:
-    begin, end = (named.get(_obj(f, p) or "") for p in (TIME.hasBeginning, TIME.hasEnd))
-    name = f"{begin.name if begin else '?'} – {end.name if end else '?'}"
-    return Label(iri, name, name, "", sort=(name,))
-
-
-def _name_instant(iri: str, f: dict, named: dict, lang: str) -> Label:
-    name = _date(_lit(f, TIME.inXSDDate) or _fallback(iri), lang)
-    return Label(iri, name, name, "", sort=(name,))
-
-
-def _name_span(iri: str, f: dict, named: dict, lang: str) -> Label:
-    name = t("label.span", lang, line=_lit(f, SHNOR.line) or "?", start=_lit(f, OA.start) or "?", end=_lit(f, OA.end) or "?")
-    return Label(iri, name, name, "", sort=(name,))
-
-
-_NAMERS = {"act": _name_act, "item": _name_item, "section": _name_section, "clause": _name_clause,
-           "role": _name_role, "mentorship": _name_mentorship, "interval": _name_interval,
-           "instant": _name_instant, "span": _name_span}
 
 
 # -- source excerpts --------------------------------------------------------------------------------
@@ -362,7 +68,7 @@ class TextCache:
             if key in self._texts:
                 self._texts.move_to_end(key)
                 return self._texts[key]
-        rows = store.query(f"SELECT ?text WHERE {{ {_ref(source)} <{SHNOR.text}> ?text }} LIMIT 1").rows
+        rows = store.query(f"SELECT ?text WHERE {{ {iri_ref(source)} <{SHNOR.text}> ?text }} LIMIT 1").rows
         text = rows[0][0].value if rows else ""
         with self._lock:
             self._texts[key] = text
@@ -389,7 +95,7 @@ def spans(store, facts) -> dict[str, list[Span]]:
     facts = [f for f in set(facts) if IRI_SAFE.fullmatch(f)]
     if not facts:
         return {}
-    query = (f"SELECT ?x ?start ?end ?line ?src ?act WHERE {{ VALUES ?x {{ {_values(facts)} }} "
+    query = (f"SELECT ?x ?start ?end ?line ?src ?act WHERE {{ VALUES ?x {{ {values_block(facts)} }} "
              f"GRAPH ?g {{ ?x <{SHNOR.sourceSpan}> ?sp . ?sp <{OA.start}> ?start ; <{OA.end}> ?end . "
              f"OPTIONAL {{ ?sp <{SHNOR.line}> ?line }} ?act <{PROV.wasDerivedFrom}> ?src }} }}")
     found: dict[str, list[Span]] = defaultdict(list)
@@ -492,20 +198,20 @@ class Description:
 
 def statements(store, iri: str) -> list[tuple[str, ox.Term, str]]:
     """``(predicate, object, graph)`` of every statement about ``iri``."""
-    rows = store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {_ref(iri)} ?p ?o }} }}").rows
+    rows = store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {iri_ref(iri)} ?p ?o }} }}").rows
     return [(p.value, o, g.value) for p, o, g in rows]
 
 
 def incoming_links(store, iri: str) -> list[tuple[str, str, str]]:
     """``(subject, predicate, graph)`` of statements pointing at ``iri`` (IRI subjects only)."""
-    rows = store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {_ref(iri)} }} FILTER(isIRI(?s)) }} "
+    rows = store.query(f"SELECT ?s ?p ?g WHERE {{ GRAPH ?g {{ ?s ?p {iri_ref(iri)} }} FILTER(isIRI(?s)) }} "
                        f"LIMIT {INCOMING_LIMIT}").rows
     return [(s.value, p.value, g.value) for s, p, g in rows if _kept_graph(g.value)]
 
 
 def exists(store, iri: str) -> bool:
     """Whether the graph says anything about ``iri`` or points at it."""
-    x = _ref(iri)
+    x = iri_ref(iri)
     return bool(store.query(f"ASK {{ {{ {x} ?p ?o }} UNION {{ ?s ?p {x} }} }}").boolean)
 
 
@@ -582,7 +288,7 @@ def _value(term, mk: _RefMaker) -> Value:
         text = term.value
         datatype = term.datatype.value if term.datatype and not term.language else None
         if datatype and datatype.endswith("#date"):
-            text = _date(text, mk.lang)
+            text = display_date(text, mk.lang)
         return Value(text=text, lang=term.language, datatype=curie(datatype) if datatype else None, long=len(text) > 400)
     return Value(text=str(term))
 
@@ -607,7 +313,7 @@ def _groups(incoming, kind: str, mk: _RefMaker, found, store, lang: str) -> list
             by_predicate[p].append(s)
     groups = []
     for p, subjects in by_predicate.items():
-        subjects.sort(key=lambda s: (_KIND_RANK.get(mk.named[s].kind, 99), *mk.named[s].sort) if s in mk.named else (99, s))
+        subjects.sort(key=lambda s: (KIND_RANK.get(mk.named[s].kind, 99), *mk.named[s].sort) if s in mk.named else (99, s))
         rows = [_row(s, mk, found, lang) for s in subjects[:LIST_LIMIT]]
         groups.append(Group(_group_key(p), p, incoming_heading(p, kind, lang), rows, len(subjects)))
     return sorted(groups, key=lambda g: (_GROUP_ORDER.get(g.key, 99), g.heading))
@@ -658,7 +364,7 @@ def role_rows(store, iri: str, kind: str, *, base: str, lang: str) -> list[RoleR
     if kind not in ("school", "organisation", "person"):
         return []
     side = ORG.member if kind == "person" else ORG.organization
-    query = (f"SELECT ?r ?person ?role ?org WHERE {{ ?r <{side}> {_ref(iri)} ; <{ORG.member}> ?person ; "
+    query = (f"SELECT ?r ?person ?role ?org WHERE {{ ?r <{side}> {iri_ref(iri)} ; <{ORG.member}> ?person ; "
              f"<{ORG.role}> ?role ; <{ORG.organization}> ?org }}")
     rows = store.query(query).rows
     if not rows:
@@ -675,40 +381,47 @@ def role_rows(store, iri: str, kind: str, *, base: str, lang: str) -> list[RoleR
 # -- validation results ------------------------------------------------------------------------------
 
 
+SH = "http://www.w3.org/ns/shacl#"
+SEVERITY_RANK = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
 def validation_results(store, *, graph: str | None = None, focus: str | None = None, base: str, lang: str) -> list[dict]:
     """SHACL results stored in validation graphs: of one report graph, or about one focus node.
 
     Each result: ``severity`` (Violation/Warning/Info), ``focus`` (with ``focus_label``,
     ``focus_href``), ``path`` (with ``path_label``), ``message`` in ``lang``, ``value``.
     """
-    sh = "http://www.w3.org/ns/shacl#"
-    where = f"GRAPH {_ref(graph)} {{" if graph else "GRAPH ?g {"
-    f = _ref(focus) if focus else "?f"
-    query = (f"SELECT ?r ?sev ?path ?msg ?value WHERE {{ {where} ?r <{sh}focusNode> {f} ; <{sh}resultSeverity> ?sev . "
-             f"OPTIONAL {{ ?r <{sh}resultPath> ?path FILTER(isIRI(?path)) }} OPTIONAL {{ ?r <{sh}resultMessage> ?msg }} "
-             f"OPTIONAL {{ ?r <{sh}value> ?value }} }} "
-             + ("" if graph else f"FILTER(STRENDS(STR(?g), \"{VALIDATION_SUFFIX}\")) ") + "}")
-    merged: dict[str, dict] = {}
-    rows = store.query(query.replace("SELECT ?r", "SELECT ?r ?f", 1) if not focus else query).rows
-    for row in rows:
-        r, node, sev, path, msg, value = row if not focus else (row[0], None, *row[1:])
-        entry = merged.setdefault(str(r), {
-            "severity": sev.value.rsplit("#", 1)[-1], "focus": node.value if node else focus,
-            "path": path.value if path else None, "messages": {}, "value": value.value if value else None})
-        if msg is not None:
-            entry["messages"][msg.language or ""] = msg.value
-    results = []
-    for entry in merged.values():
-        messages = entry.pop("messages")
-        entry["message"] = messages.get(lang) or messages.get("ru") or messages.get("") or next(iter(messages.values()), "")
-        results.append(entry)
+    results = _merged_results(store.query(_results_query(graph, focus)).rows, lang)
     named = labels(store, {r["focus"] for r in results if IRI_SAFE.fullmatch(r["focus"])}, lang)
     for r in results:
         r["focus_label"] = named[r["focus"]].name if r["focus"] in named else r["focus"]
         r["focus_href"] = href_of(r["focus"], base)
         r["path_label"] = term_label(r["path"], lang) if r["path"] else None
-    rank = {"Violation": 0, "Warning": 1, "Info": 2}
-    return sorted(results, key=lambda e: (rank.get(e["severity"], 3), e["focus_label"], e["path"] or ""))
+    return sorted(results, key=lambda e: (SEVERITY_RANK.get(e["severity"], 3), e["focus_label"], e["path"] or ""))
+
+
+def _results_query(graph: str | None, focus: str | None) -> str:
+    scope = f"GRAPH {iri_ref(graph)}" if graph else "GRAPH ?g"
+    only = f"VALUES ?f {{ {iri_ref(focus)} }} " if focus else ""
+    reports = "" if graph else f"FILTER(STRENDS(STR(?g), \"{VALIDATION_SUFFIX}\")) "
+    return (f"SELECT ?r ?f ?sev ?path ?msg ?value WHERE {{ {only}{scope} {{ ?r <{SH}focusNode> ?f ; "
+            f"<{SH}resultSeverity> ?sev . OPTIONAL {{ ?r <{SH}resultPath> ?path FILTER(isIRI(?path)) }} "
+            f"OPTIONAL {{ ?r <{SH}resultMessage> ?msg }} OPTIONAL {{ ?r <{SH}value> ?value }} }} {reports}}}")
+
+
+def _merged_results(rows, lang: str) -> list[dict]:
+    """One entry per result node, with its message in ``lang`` (else Russian, else any)."""
+    merged: dict[str, dict] = {}
+    messages: dict[str, dict] = defaultdict(dict)
+    for r, f, sev, path, msg, value in rows:
+        merged.setdefault(str(r), {"severity": sev.value.rsplit("#", 1)[-1], "focus": f.value,
+                                   "path": path.value if path else None, "value": value.value if value else None})
+        if msg is not None:
+            messages[str(r)][msg.language or ""] = msg.value
+    for key, entry in merged.items():
+        texts = messages.get(key, {})
+        entry["message"] = texts.get(lang) or texts.get("ru") or texts.get("") or next(iter(texts.values()), "")
+    return list(merged.values())
 
 
 # -- machine representations ------------------------------------------------------------------------
@@ -725,14 +438,14 @@ MEDIA_TYPES = {fmt.media_type: suffix for suffix, fmt in FORMATS.items()}
 
 def describe_triples(store, iri: str) -> list[ox.Triple]:
     """The endpoint's ``DESCRIBE <iri>`` (validation reports aside: their subjects are results)."""
-    return store.query(f"DESCRIBE {_ref(iri)}").triples
+    return store.query(f"DESCRIBE {iri_ref(iri)}").triples
 
 
 def graph_quads(store, iri: str) -> list[ox.Quad]:
     """The same triples as :func:`describe_triples`, each in the named graph that states it."""
     return [ox.Quad(ox.NamedNode(iri), ox.NamedNode(p), o, ox.NamedNode(g)) for p, o, g in
             ((p.value, o, g.value) for p, o, g in
-             store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {_ref(iri)} ?p ?o }} }}").rows)]
+             store.query(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ {iri_ref(iri)} ?p ?o }} }}").rows)]
 
 
 def serialize(store, iri: str, suffix: str) -> bytes:

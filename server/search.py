@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, SKOS
 
 from ..errors import BadParameter
 from ..ontology import ELI, SHNOR
-from .resources import _short_form_rank, act_of, href_of, kind_of, labels
+from .pages_labels import short_form_rank, act_of, href_of, kind_of, labels
 
 MAX_QUERY = 200
 MAX_LIMIT = 100
@@ -147,7 +147,7 @@ class SearchIndex:
     def _shown_text(self, i: int, qwords: list[str]) -> str:
         """The text that matches most query words (names before titles, well-formed short forms first)."""
         return min(self.entries[i].texts,
-                   key=lambda ft: (-_covered(ft[1], qwords), -FIELDS.get(ft[0], 1.0), _short_form_rank(ft[1])))[1]
+                   key=lambda ft: (-_covered(ft[1], qwords), -FIELDS.get(ft[0], 1.0), short_form_rank(ft[1])))[1]
 
     def paths(self, base: str) -> dict[str, str]:
         """Local paths (after the base) of the indexed resources → IRI, for near-miss suggestions."""

@@ -205,3 +205,11 @@ def test_resource_pages_follow_the_configured_base(tmp_path):
     assert "/id/" + ACT in hrefs(group(doc, "targetSchool"))
     graph = Graph().parse(data=client.get(f"/id/{CO48}.ttl").data, format="turtle")
     assert {str(s) for s in graph.subjects()} == {"http://example.org/kg/" + CO48}
+
+
+def test_item_page_shows_the_validation_findings_about_it(sample_client):
+    doc = page(sample_client, f"/id/{ACT}/plan/item/11")  # 1.11: "Июнь, декабрь 2023 г." in the 2024 plan
+    findings = doc.get_element_by_id("validation").text_content()
+    assert "предупреждение" in findings and "срок" in findings
+    clean = page(sample_client, f"/id/{ACT}/plan/item/3")
+    assert clean.get_element_by_id("validation", None) is None
