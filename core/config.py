@@ -49,6 +49,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_timeout", 10.0, "Per-query time limit in seconds; a query past it is stopped and answered with 503.", float),
     Setting("row_limit", 10000, "Maximum rows a query returns; truncation is stated in the `X-Shnor-Truncated` header.", int),
     Setting("max_query_length", 100_000, "Maximum length of a SPARQL query, in characters.", int),
+    Setting("query_workers", 4, "Embedded store: processes that evaluate time-limited queries (forked from the server, sharing its memory; a query past the limit is killed with its process). Queries beyond this number wait; 0 evaluates in the server process, where a time limit cannot stop a running aggregate.", int),
     Setting("cors_origins", "*", "Origins allowed by CORS on the query endpoint and the API (comma-separated, `*` for any)."),
     Setting("write_token", "", "Bearer token that authorises uploads and deletions through the API; empty disables writes."),
     Setting("rate_limit", 0, "Requests per minute allowed per client address on the query endpoint and the API (0 = unlimited).", int),

@@ -141,7 +141,7 @@ def open_store(config: Config) -> Store:
     if config.store == "embedded":
         from .store_embedded import EmbeddedStore
 
-        return EmbeddedStore.open(config.data_dir)
+        return EmbeddedStore.open(config.data_dir, query_workers=config.query_workers)
     if config.store == "sparql" or str(config.store).startswith("sparql+"):
         from .store_remote import RemoteStore  # provided by the remote back-end module
 
