@@ -151,8 +151,11 @@ def _spans(store, graph: str) -> tuple[dict[str, tuple], dict[str, set]]:
 def _facts(spans: dict, types: dict, named: dict[str, Label], base: str, issues: dict[str, int]) -> list[Fact]:
     """The facts numbered in text order."""
     ordered = sorted(spans, key=lambda x: (spans[x][0], -spans[x][1], x))
-    return [Fact(i, x, href_of(x, base), kind_of(types[x]), named[x].name, named[x].detail, *spans[x],
-                 issues=issues.get(x, 0)) for i, x in enumerate(ordered)]
+    facts = [Fact(i, x, href_of(x, base), kind_of(types[x]), named[x].name, named[x].detail, *spans[x])
+             for i, x in enumerate(ordered)]
+    for fact in facts:  # findings about the act itself are listed beside the text, not marked over its header
+        fact.issues = issues.get(fact.iri, 0) if fact.kind != "act" else 0
+    return facts
 
 
 def _primary(covering: list[Fact]) -> Fact:

@@ -396,7 +396,7 @@ def validation_results(store, *, graph: str | None = None, focus: str | None = N
     for r in results:
         r["focus_label"] = named[r["focus"]].name if r["focus"] in named else r["focus"]
         r["focus_href"] = href_of(r["focus"], base)
-        r["path_label"] = term_label(r["path"], lang) if r["path"] else None
+        r["path_label"] = term_label(r["path"], lang) if r["path"] and is_vocabulary_term(r["path"]) else None
     return sorted(results, key=lambda e: (SEVERITY_RANK.get(e["severity"], 3), e["focus_label"], e["path"] or ""))
 
 
