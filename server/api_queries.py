@@ -15,6 +15,7 @@ from ..errors import BadParameter
 from ..queries import Execution, QueryRunner, get_query, load_catalogue
 from ..queries import formats
 from .app import services
+from .protocol import RECEIPT_HEADERS, apply_cors
 from .results import to_sparql_json
 
 blueprint = Blueprint("api_queries", __name__)
@@ -27,12 +28,22 @@ FORMATS = {
 }
 RESERVED = ("format", "delimiter")
 EXTENSION = "shnor_kg_queries"
+CACHE_HEADER = "X-Shnor-Cache"
 
 
 @blueprint.record_once
 def _validate_catalogue(state) -> None:
     """Parse and check every stored query when the app is built: a broken .rq stops start-up."""
     load_catalogue()
+
+
+@blueprint.after_request
+def _cors(response: Response) -> Response:
+    """CORS as on the SPARQL endpoint (``cors_origins``), exposing the receipt headers."""
+    response = apply_cors(response, request.headers.get("Origin"), services().config.cors_origins)
+    if "Access-Control-Expose-Headers" in response.headers:
+        response.headers["Access-Control-Expose-Headers"] = ", ".join((*RECEIPT_HEADERS, CACHE_HEADER))
+    return response
 
 
 def runner() -> QueryRunner:
@@ -122,8 +133,9 @@ def _json_body(execution: Execution) -> dict:
 def _with_headers(response: Response, execution: Execution) -> Response:
     response.headers["X-Shnor-Rows"] = str(len(execution.result.rows))
     response.headers["X-Shnor-Truncated"] = "true" if execution.result.truncated else "false"
-    response.headers["X-Shnor-Version"] = execution.version
-    response.headers["X-Shnor-Cache"] = "hit" if execution.cached else "miss"
+    response.headers["X-Shnor-Dataset-Version"] = execution.version
+    response.headers["X-Shnor-Elapsed-Ms"] = f"{execution.elapsed * 1000:.3f}"
+    response.headers[CACHE_HEADER] = "hit" if execution.cached else "miss"
     return response
 
 

@@ -120,6 +120,8 @@ def query_operation(query: StoredQuery) -> dict:
                     "X-Shnor-Rows": {"schema": {"type": "integer"}, "description": "rows returned"},
                     "X-Shnor-Truncated": {"schema": {"type": "string", "enum": ["true", "false"]}, "description": "cut at the row limit"},
                     "X-Shnor-Cache": {"schema": {"type": "string", "enum": ["hit", "miss"]}, "description": "answered from the per-version cache"},
+                    "X-Shnor-Dataset-Version": {"schema": {"type": "string"}, "description": "the data version answered"},
+                    "X-Shnor-Elapsed-Ms": {"schema": {"type": "string"}, "description": "milliseconds spent on this call"},
                 },
                 "content": {
                     JSON: {"schema": _result_schema(query)},

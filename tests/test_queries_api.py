@@ -37,6 +37,15 @@ def test_json_result_has_typed_values_and_a_receipt(fixture_client):
     assert body["rows"][0]["shared_items"] == 2 and isinstance(body["rows"][0]["a_label"], str)
     assert response.headers["X-Shnor-Rows"] == str(len(body["rows"])) == "5"
     assert response.headers["X-Shnor-Truncated"] == "false"
+    assert float(response.headers["X-Shnor-Elapsed-Ms"]) >= 0 and response.headers["X-Shnor-Dataset-Version"] == body["version"]
+
+
+def test_cors_exposes_the_receipt(fixture_client):
+    response = fixture_client.get("/api/queries/mentor-pairs?format=csv", headers={"Origin": "https://example.org"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"  # cors_origins defaults to *
+    assert "X-Shnor-Cache" in response.headers["Access-Control-Expose-Headers"]
+    error = fixture_client.get("/api/queries/mentor-pairs?year=x", headers={"Origin": "https://example.org"})
+    assert error.status_code == 400 and error.headers["Access-Control-Allow-Origin"] == "*"
 
 
 def _csv_rows(data: bytes, delimiter: str) -> list[list[str]]:
@@ -121,7 +130,7 @@ def test_an_ingest_invalidates_the_cache(config, cli, tmp_path):
     assert cli("ingest", str(extra)).exit_code == 0  # another process-like writer on the same data directory
     after = client.get("/api/queries/title-search")
     assert after.headers["X-Shnor-Cache"] == "miss"
-    assert after.headers["X-Shnor-Version"] != before.headers["X-Shnor-Version"]
+    assert after.headers["X-Shnor-Dataset-Version"] != before.headers["X-Shnor-Dataset-Version"]
     titles = [r["title"] for r in after.get_json()["rows"]]
     assert len(titles) == len(before.get_json()["rows"]) + 1 and "Мониторинг, добавленный загрузкой" in titles
     store.close()
