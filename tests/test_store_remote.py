@@ -255,14 +255,30 @@ def test_an_export_cut_short_by_the_server_is_an_error(scripted_endpoint):
         store.export(ox.RdfFormat.N_TRIPLES, graph=EX + "g")
 
 
-def test_virtuoso_digest_refusal_and_visible_system_graphs_are_reported(virtuoso_server):
+def test_virtuoso_refuses_a_wrong_digest_password(virtuoso_server):
     settings = virtuoso_server.settings()
     wrong = RemoteStore(settings["store_query_url"], update_url=settings["store_update_url"], user="dba", password="nope", auth="digest")
     with pytest.raises(StoreUnavailable, match="refused access"):
         wrong.drop_graph(EX + "g")
-    as_dba = RemoteStore(settings["store_update_url"], user="dba", password="dba", auth="digest")
-    with pytest.raises(StoreUnavailable, match="system graphs"):
-        as_dba.query(COUNT)
+
+
+class _VisibleVirtuoso(_ScriptedSparql):
+    """Says it is Virtuoso and that its system graph is readable (ASK answers true)."""
+
+    server_version = "Virtuoso/07.20.3229"
+    sys_version = ""
+
+
+def test_a_virtuoso_showing_its_system_graphs_is_refused_with_advice():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _VisibleVirtuoso)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = RemoteStore(f"http://127.0.0.1:{server.server_address[1]}/sparql", user="reader", password="s3cret")
+        with pytest.raises(StoreUnavailable, match="system graphs .* make them private"):
+            store.query(COUNT)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 # -- the service over a remote store --------------------------------------------------------------
