@@ -30,11 +30,19 @@ run: $(STAMP) $(ASSETS)
 test: $(STAMP) $(ASSETS)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+# Benchmarks (issue 13, docs/benchmarks.md): the `bench` extra adds matplotlib, psutil, py-spy.
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run --scale small
 
-bench-large: $(STAMP)
+bench-large: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run --scale large
+	$(BIN)/python -m bench.load --acts 1000 --seconds 60 --clients 32
 
 clean:
 	rm -rf $(VENV) var node_modules server/static/vendor
