@@ -390,6 +390,9 @@ class QueryProcesses:
         except (EOFError, OSError):
             self._retire(worker)
             raise StoreUnavailable("the query process ended unexpectedly (out of memory?); the query was not answered") from None
+        except BaseException:  # interrupted while waiting: the worker's state is unknown
+            self._retire(worker)
+            raise
         self._checkin(worker)
         return self._unpack(reply, job)
 

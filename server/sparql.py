@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, g, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 
 from ..errors import BadInput, MethodNotAllowed, NotFound, ShnorError
-from ..ontology import PREFIXES, sparql_prologue
+from ..ontology import PREFIXES, SD, VOID, sparql_prologue
 from .app import services
 from .i18n import current_lang
 from .protocol import QueryRequest, apply_cors, negotiate, prefers_html, preflight, read_request
@@ -104,30 +104,34 @@ def endpoint() -> Response:
                                "(no SPARQL Update, no Graph Store Protocol)")
     query_request = read_request(request, max_length=svc.config.max_query_length)
     if query_request.query is None:
-        if request.method == "POST":
-            raise BadInput("a 'query' parameter is required (or a body with Content-Type application/sparql-query)", parameter="query")
-        if prefers_html(request) and not query_request.formats:
-            return _page(_example_query(request.args.get("example")))
-        return _description(query_request, service_description)
+        return _without_query(query_request)
     return _answer(query_request)
 
 
+def _without_query(query_request: QueryRequest) -> Response:
+    """A GET without a query: the page for browsers, the Service Description for machines."""
+    if request.method == "POST":
+        raise BadInput("a 'query' parameter is required (or a body with Content-Type application/sparql-query)", parameter="query")
+    if prefers_html(request) and not query_request.formats:
+        return _page(_example_query(request.args.get("example")))
+    return _description(query_request, service_description)
+
+
 def _answer(query_request: QueryRequest) -> Response:
+    """Check, negotiate (406 before evaluating), evaluate and serialize one query."""
     svc = services()
     info = check_query(query_request.query)
-    default_graph, named_graphs = _dataset(query_request, info, svc.store)
+    dataset = _dataset(query_request, info, svc.store)
     fmt = _format(query_request, info)
     if fmt is not None and fmt.key == "html":
-        return _page(query_request.query, default_graph=default_graph, named_graphs=named_graphs)
-    job = QueryJob(query_request.query, default_graph, named_graphs, limit=svc.config.row_limit, output=fmt.key if fmt else None)
-    answer = execute(svc.store, job, timeout=svc.config.query_timeout)
-    g.sparql_answer = answer
+        return _page(query_request.query, dataset)
+    job = QueryJob(query_request.query, *dataset, limit=svc.config.row_limit, output=fmt.key if fmt else None)
+    answer = g.sparql_answer = execute(svc.store, job, timeout=svc.config.query_timeout)
     if fmt is None:  # the guard did not recognise the form: negotiate on what the engine answered
         fmt = negotiate(request, answer.kind, query_request.formats)
         if fmt.key == "html":
-            return _page(query_request.query, default_graph=default_graph, named_graphs=named_graphs)
-        answer = Answer(answer.kind, serialize_transport(answer.kind, answer.body, fmt.key), answer.count,
-                        answer.truncated, answer.elapsed, fmt.key)
+            return _page(query_request.query, dataset)
+        return _response(serialize_transport(answer.kind, answer.body, fmt.key), fmt)
     return _response(answer.body, fmt)
 
 
@@ -171,15 +175,18 @@ def execute(store, job: QueryJob, *, timeout: float | None) -> Answer:
 # -- self-description ---------------------------------------------------------------------------
 
 
-def _stats():
-    svc = services()
-    from flask import current_app
+DESCRIPTION_PREFIXES = {**PREFIXES, "sd": str(SD), "void": str(VOID)}
 
+
+def _stats():
+    """The dataset statistics of the current version (cached per application)."""
+    svc = services()
     cache = current_app.extensions.setdefault("shnor_kg_sparql_stats", StatsCache())
     return cache.get(svc.store, timeout=svc.config.query_timeout)
 
 
 def _description(query_request: QueryRequest, build) -> Response:
+    """The Service Description or VoID graph (``build``) in the negotiated RDF format."""
     svc = services()
     fmt = negotiate(request, "graph", query_request.formats)
     if fmt.key == "html":
@@ -187,12 +194,8 @@ def _description(query_request: QueryRequest, build) -> Response:
     endpoint_iri = url_for("sparql.endpoint", _external=True)
     dataset_iri = url_for("sparql.void", _external=True) + "#dataset"
     triples = build(endpoint=endpoint_iri, dataset=dataset_iri, config=svc.config, stats=_stats())
-    prefixes = {**PREFIXES, "sd": "http://www.w3.org/ns/sparql-service-description#", "void": "http://rdfs.org/ns/void#"}
-    if fmt.key in ("turtle", "trig", "rdfxml"):
-        body = ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes) or b""
-    else:
-        body = ox.serialize(triples, format=fmt.oxigraph) or b""
-    return _response(body, fmt)
+    prefixes = DESCRIPTION_PREFIXES if fmt.key in ("turtle", "trig", "rdfxml") else None
+    return _response(ox.serialize(triples, format=fmt.oxigraph, prefixes=prefixes) or b"", fmt)
 
 
 @blueprint.route("/.well-known/void", methods=["GET", "OPTIONS"], provide_automatic_options=False)
@@ -212,27 +215,31 @@ def _lang() -> str:
     return current_lang()
 
 
-def _page(query: str | None, **dataset) -> Response:
+def _page(query: str | None, dataset: tuple = (None, None)) -> Response:
     """The query page; with a query, the server also runs it and shows the table (the HTML view)."""
     svc = services()
     lang = _lang()
     text = TEXT[lang]
     context = {"lang": lang, "text": text, "query": query, "error": None, "header": None, "rows": None, "answer": None}
-    status = 200
     if query is not None:
-        try:
-            job = QueryJob(query, dataset.get("default_graph"), dataset.get("named_graphs"), limit=svc.config.row_limit)
-            answer = execute(svc.store, job, timeout=svc.config.query_timeout)
-            g.sparql_answer = answer
-            context["header"], context["rows"] = table(answer.to_result(), base_iri=svc.config.base_iri)
-            context["answer"] = answer
-        except ShnorError as error:
-            context["error"], status = error, error.status
+        context.update(_view(query, dataset))
     context["boot"] = _boot(lang, query)
     context["limits"] = text["limits"].format(timeout=f"{svc.config.query_timeout:g}", rows=svc.config.row_limit, length=svc.config.max_query_length)
+    status = context["error"].status if context["error"] else 200
     response = Response(render_template("sparql.html", **context), status=status, mimetype="text/html")
     response.vary.add("Accept")
     return response
+
+
+def _view(query: str, dataset: tuple) -> dict:
+    """Run ``query`` for the HTML view: the table (header, rows of cells) and the answer, or the error."""
+    svc = services()
+    try:
+        answer = g.sparql_answer = execute(svc.store, QueryJob(query, *dataset, limit=svc.config.row_limit), timeout=svc.config.query_timeout)
+    except ShnorError as error:
+        return {"error": error}
+    header, rows = table(answer.to_result(), base_iri=svc.config.base_iri)
+    return {"header": header, "rows": rows, "answer": answer}
 
 
 def _example_query(name: str | None) -> str | None:
