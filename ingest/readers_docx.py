@@ -13,15 +13,19 @@ and tables keep their order and table cells are the real cells:
 * text boxes, headers, footers and footnotes are not read (a note says how many text boxes
   were skipped).
 
-A .docx made by LibreOffice from a .doc may have lost the row structure of a final table (its
-rows left as tab-separated paragraphs after it): :func:`read_docx` with ``converted=True``
-puts such rows back and says so in the notes.
+A .docx made by LibreOffice from another format is checked (``converted=True``): rows left as
+tab-separated paragraphs right after a table are put back into it; and for a .doc, a table that
+the conversion flattened into one paragraph (seen with a table at the very end of a document:
+"№ п/пНаименование…ФИО руководителя1Муниципальное…") is found in the .doc's own text, where cell
+marks still separate its cells and rows (:mod:`.readers_doc_text`), and restored. The notes say
+what was restored.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 
@@ -106,8 +110,14 @@ class _Tbl:
     rows: list[list[str]]
 
 
-def read_docx(data: bytes, name: str, *, converted: bool = False, media_type: str = DOCX_MEDIA_TYPE) -> RawDocument:
-    """Read a .docx into the block model (``converted``: made by LibreOffice from another format)."""
+def read_docx(data: bytes, name: str, *, converted: bool = False, media_type: str = DOCX_MEDIA_TYPE,
+              original_doc: bytes | None = None) -> RawDocument:
+    """Read a .docx into the block model.
+
+    ``converted``: the .docx was made by LibreOffice from another format; ``original_doc``: that
+    format was a Word 97–2003 .doc, whose own text is used to check the tables (see the module
+    docstring).
+    """
     document = _open(data, name)
     walker = _Walker(document)
     items = walker.body(document.element.body)
@@ -115,6 +125,9 @@ def read_docx(data: bytes, name: str, *, converted: bool = False, media_type: st
     if converted:
         items, recovered = _recover_flattened_rows(items)
         notes += [f"{recovered} table row(s) restored from tab-separated paragraphs after the conversion"] if recovered else []
+    if original_doc is not None:
+        items, more = _restore_from_doc(items, original_doc)
+        notes += more
     builder = LayoutBuilder()
     for item in items:
         if isinstance(item, _Tbl):
@@ -277,6 +290,28 @@ def _recover_flattened_rows(items: list) -> tuple[list, int]:
                 continue
         out.append(item)
     return out, recovered
+
+
+def _restore_from_doc(items: list, original: bytes) -> tuple[list, list[str]]:
+    """Paragraphs that the .doc's own text shows to be a table's cells run together become that table again."""
+    from .readers_doc_text import TableFinder, doc_text
+
+    try:
+        text = doc_text(original)
+    except (ValueError, struct.error, IndexError, UnicodeError) as exc:
+        return items, [f"the tables of the converted .doc could not be checked against its own text ({exc})"]
+    if "\x07" not in text:
+        return items, []
+    finder, out, restored = TableFinder(text), [], 0
+    for item in items:
+        rows = finder.rows(item.text) if isinstance(item, _Para) and len(item.text.strip()) >= 10 else None
+        if rows:
+            out.append(_Tbl(rows))
+            restored += 1
+        else:
+            out.append(item)
+    note = [f"{restored} table(s) flattened into a paragraph by the conversion restored from the .doc's own text"]
+    return out, note if restored else []
 
 
 # -- automatic numbering --------------------------------------------------------------------------------

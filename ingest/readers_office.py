@@ -48,7 +48,7 @@ def read_doc(data: bytes, name: str) -> RawDocument:
     """A Word 97–2003 document; other Compound Files (Excel, PowerPoint, Outlook) are refused."""
     if "WordDocument".encode("utf-16-le") not in data:
         raise IngestError(f"{name}: a Microsoft Office binary file that is not a Word document (Excel, PowerPoint or Outlook?)", file=name)
-    return read_via_libreoffice(data, name, "doc", DOC_MEDIA_TYPE)
+    return read_via_libreoffice(data, name, "doc", DOC_MEDIA_TYPE, original_doc=data)
 
 
 def read_rtf(data: bytes, name: str) -> RawDocument:
@@ -60,8 +60,9 @@ def find_soffice() -> str | None:
     return next((path for path in map(shutil.which, PROGRAMS) if path), None)
 
 
-def read_via_libreoffice(data: bytes, name: str, kind: str, media_type: str) -> RawDocument:
-    """Convert ``data`` (a .``kind`` file) to .docx with LibreOffice and read that."""
+def read_via_libreoffice(data: bytes, name: str, kind: str, media_type: str, *, original_doc: bytes | None = None) -> RawDocument:
+    """Convert ``data`` (a .``kind`` file) to .docx with LibreOffice and read that (checking the
+    tables against ``original_doc``, the .doc's own text, when given)."""
     from .readers_docx import read_docx
 
     program = find_soffice()
@@ -69,7 +70,7 @@ def read_via_libreoffice(data: bytes, name: str, kind: str, media_type: str) -> 
         raise IngestError(f"{name}: reading a .{kind} file needs LibreOffice, and the program 'soffice' is not installed "
                           "(Debian: apt-get install libreoffice-writer-nogui)", file=name)
     converted = convert_to_docx(program, data, name, kind)
-    raw = read_docx(converted, name, converted=True, media_type=media_type)
+    raw = read_docx(converted, name, converted=True, media_type=media_type, original_doc=original_doc)
     notes = (f"converted from .{kind} to .docx by LibreOffice",) + raw.notes
     return RawDocument(raw.name, raw.text, raw.blocks, raw.media_type, notes)
 

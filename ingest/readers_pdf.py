@@ -15,7 +15,7 @@ how a layout engine breaks them:
 * a vertical gap of at least a line height is an empty line (the structure stage reads gaps).
 
 A table continued on the next page (the first thing on the page, same columns) is one table;
-a repeated header row is dropped. Page numbers alone on the first or last line of a page are
+a repeated header row is dropped, and a row broken by the page is put back together. Page numbers alone on the first or last line of a page are
 dropped. Cells spanning columns or rows are read once (empty cells in the columns and rows
 they cover), as in the .docx reader.
 
@@ -26,6 +26,7 @@ codes without a character map is refused the same way.
 from __future__ import annotations
 
 import bisect
+import functools
 import io
 import re
 import statistics
@@ -121,8 +122,10 @@ def join_rule(a: Line, b: Line, right: float) -> str | None:
         return None  # indented, and the indented word would have fitted: a new paragraph
     if a.x1 + a.space + b.first_word <= right - tolerance:
         return None  # the next word would have fitted: the author broke the line
-    if len(a.text) > 1 and a.text[-1] == "-" and a.text[-2].isalpha() and b.text[0].isalpha():
-        return ""
+    if a.text.endswith("№") and b.text.startswith("№"):
+        return ""  # "№№ 2,3" broken between the signs
+    if len(a.text) > 1 and a.text[-1] in "-–—" and a.text[-2].isalpha() and b.text[0].isalpha():
+        return ""  # "нормативно-" + "правовых", "индивидуально–" + "ориентированного"
     if " " not in a.text and a.x1 + b.first_char > right - tolerance and _broken_word(a.text, b.text):
         return ""
     return " "
@@ -133,15 +136,16 @@ def _all_caps(text: str) -> bool:
     return len(letters) >= 2 and all(ch.isupper() for ch in letters)
 
 
-_STANDALONE_LETTERS = frozenset("авжикосуя")
-
-
 def _broken_word(head: str, tail_line: str) -> bool:
     """``head`` filled its line, so a word may have been cut: is ``tail_line`` its rest?
 
-    The rest of a cut word does not start in upper case; a lower-case start that is a word of
-    its own while the two together are not ("Городской" + "центр") was a break at a space.
-    Hyphenated words are judged by their last part ("информационно-библиотечны" + "е").
+    The rest of a cut word does not start in upper case. A lower-case rest joins when the two
+    together make a word of the dictionary ("Информационно" + "е", "педагогическ" + "их",
+    "неуспешност" + "и" — a known prefix and a dictionary word count) or when neither part is a
+    word; a word followed by something
+    that does not make a word with it ("Городской" + "центр", "самодиагностики" + "руководящих")
+    was a break at a space. Only the letters at the end of the head count
+    ("информационно-библиотечны" + "е", "<p>Методическо" + "е").
     """
     tail = tail_line.split()[0]
     first = tail[0]
@@ -149,13 +153,22 @@ def _broken_word(head: str, tail_line: str) -> bool:
         return True
     if not first.islower():
         return False
+    head_part = re.search(r"[^\W\d_]*$", head)[0].lower()  # its last run of letters ("<p>Методическо")
+    tail_part = re.match(r"[^\W\d_]*", tail)[0].lower()
+    if not head_part:
+        return False
+    return _dictionary_word(head_part + tail_part) or not (_dictionary_word(head_part) or _dictionary_word(tail_part))
+
+
+@functools.lru_cache(maxsize=8192)
+def _dictionary_word(word: str) -> bool:
+    """A word of the dictionary, or a dictionary word after a known prefix ("не|успешности")."""
     from .morph import analyzer
 
-    known = analyzer().word_is_known
-    tail_word = re.sub(r"\W+$", "", tail).lower()
-    joined = re.sub(r"\W+$", "", head.rsplit("-", 1)[-1] + tail).lower()
-    tail_is_word = len(tail_word) > 1 and known(tail_word) or tail_word in _STANDALONE_LETTERS
-    return not (tail_is_word and not known(joined))
+    if not word or analyzer().word_is_known(word):
+        return bool(word)
+    stack = [type(step[0]).__name__ for step in analyzer().parse(word)[0].methods_stack]
+    return stack == ["DictionaryAnalyzer", "KnownPrefixAnalyzer"]
 
 
 # -- pages -----------------------------------------------------------------------------------------------
@@ -167,6 +180,7 @@ class _Table:
     top: float
     bottom: float
     columns: int
+    row_bottoms: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -185,6 +199,7 @@ def read_pdf(data: bytes, name: str) -> RawDocument:
             raise IngestError(f"{name}: scanned PDF: no text layer; OCR it first", file=name)
         raise IngestError(f"{name}: no text layer in the PDF (its pages hold no text); OCR it first if it is a scan", file=name)
     right = max((ln.x1 for p in pages for ln in p.lines), default=0.0)
+    _join_tables_across_pages(pages)
     _cell_texts(pages)
     builder = LayoutBuilder()
     _emit(pages, right, builder)
@@ -255,10 +270,11 @@ def _is_data_table(table) -> bool:
 
 @dataclass
 class _CellLines:
-    """The lines of one table cell and the right edge of its text."""
+    """The lines of one table cell, the right edge of its text, the bottom of the cell."""
 
     lines: list[Line]
     right: float
+    bottom: float = 0.0
 
 
 def _assign(chars: list[dict], tables, page: _Page) -> list[dict]:
@@ -268,14 +284,15 @@ def _assign(chars: list[dict], tables, page: _Page) -> list[dict]:
     mids = [_mid_y(chars[i]) for i in ordered]
     for table in tables:
         x0, top, x1, bottom = table.bbox
-        rows = []
+        rows, bottoms = [], []
         for row in table.rows:
+            bottoms.append(row.bbox[3])
             cells = [_cell_lines(chars, ordered, mids, bbox, used) if bbox is not None else None for bbox in row.cells]
             real = [bbox for bbox in row.cells if bbox is not None]
             if len(real) == 1 and real[0][0] - x0 < 1 and x1 - real[0][2] < 1:
                 cells = [cells[row.cells.index(real[0])]]
             rows.append(cells)
-        page.tables.append(_Table(rows, top, bottom, len(table.rows[0].cells)))
+        page.tables.append(_Table(rows, top, bottom, len(table.rows[0].cells), bottoms))
     return [c for i, c in enumerate(chars) if i not in used]
 
 
@@ -295,7 +312,88 @@ def _cell_lines(chars, ordered, mids, bbox, used: set[int]) -> _CellLines:
             used.add(i)
     lines = make_lines(inside)
     pad = max(0.0, min(ln.x0 for ln in lines) - x0) if lines else 0.0
-    return _CellLines(lines, x1 - pad)
+    return _CellLines(lines, x1 - pad, bottom)
+
+
+def _join_tables_across_pages(pages: list[_Page]) -> None:
+    """A table that is the first thing on a page and continues a table that was the last thing on
+    the page before (same number of columns) is appended to it: without a repeated header row, and
+    with a row broken by the page put back together (:func:`_broken_row`)."""
+    open_table: _Table | None = None
+    for page in pages:
+        first = min([(t.top, 1, t) for t in page.tables] + [(ln.top, 0, ln) for ln in page.lines], default=None, key=lambda x: x[:2])
+        if open_table is not None and first is not None and first[1] and first[2].columns == open_table.columns:
+            more = first[2]
+            rows = more.rows[1:] if more.rows and _texts(more.rows[0]) == _texts(open_table.rows[0]) else more.rows
+            if rows and open_table.rows:
+                _continue_merged_cells(open_table, rows[0])
+            if rows and open_table.rows and _broken_row(open_table.rows[-1], rows[0]):
+                open_table.rows[-1] = [_joined_cells(a, b) for a, b in zip(open_table.rows[-1], rows[0])]
+                rows = rows[1:]
+            open_table.rows.extend(rows)
+            open_table.row_bottoms.extend(more.row_bottoms[-len(rows):] if rows else [])
+            page.tables.remove(more)
+        last = max([(t.bottom, 1, t) for t in page.tables] + [(ln.bottom, 0, ln) for ln in page.lines], default=None, key=lambda x: x[:2])
+        if last is not None:
+            open_table = last[2] if last[1] else None
+        elif first is not None and first[1]:
+            pass  # the whole page continued the open table
+        else:
+            open_table = None
+
+
+def _texts(row: list) -> list[str]:
+    return [_join(c.lines, c.right, set()) if c else "" for c in row]
+
+
+def _broken_row(before: list, after: list) -> bool:
+    """The first row on a page is the rest of the last row of the page before: its first cell is
+    empty, and either every cell goes on without a capital (the middle of a sentence) or a cell
+    that had text before the break has none after it (it ended before the page did)."""
+    if len(before) != len(after) or len(after) < 2 or (after[0] and after[0].lines):
+        return False
+    rest = [c for c in after[1:] if c and c.lines]
+    if not rest or any(a and a.lines and b is None for b, a in zip(before, after)):
+        return False
+    if all(not c.lines[0].text[0].isupper() for c in rest):
+        return True
+    return any(b and b.lines and not (a and a.lines) for b, a in zip(before[1:], after[1:]))
+
+
+def _continue_merged_cells(table: _Table, first: list) -> None:
+    """A cell merged over several rows and cut by the page goes on in the first row of the next
+    page: its text there (starting without a capital) is appended to the merged cell."""
+    for k, cell in enumerate(first):
+        if not (cell and cell.lines) or cell.lines[0].text[0].isupper() or k >= len(table.rows[-1]):
+            continue
+        origin = _covering(table, k)
+        if origin is not None:
+            table.rows[origin][k] = _joined_cells(table.rows[origin][k], cell)
+            first[k] = None
+
+
+def _covering(table: _Table, k: int) -> int | None:
+    """The row of the cell merged over several rows that covers column ``k`` down to the table's bottom."""
+    last = len(table.rows) - 1
+    for r in range(last, -1, -1):
+        cell = table.rows[r][k] if k < len(table.rows[r]) else None
+        if cell is not None:
+            reaches = table.row_bottoms and cell.bottom >= table.row_bottoms[-1] - 1
+            return r if r < last and reaches else None
+    return None
+
+
+def _joined_cells(a: _CellLines | None, b: _CellLines | None) -> _CellLines | None:
+    if not (b and b.lines):
+        return a
+    if not (a and a.lines):
+        return b
+    return _CellLines(a.lines + [_from_new_page(ln) for ln in b.lines], a.right, a.bottom)
+
+
+def _from_new_page(line: Line) -> Line:
+    """A line from the next page, as a continuation: no vertical gap to measure above it."""
+    return Line(line.text, line.x0, line.x1, line.top, line.bottom, line.size, line.first_word, line.first_char, -1)
 
 
 def _column_entries(pages: list[_Page]) -> dict[tuple[int, int], set[str]]:
@@ -334,12 +432,22 @@ def _join(lines: list[Line], right: float, entries: set[str]) -> str:
     """
     if not lines:
         return ""
+    glues = [join_rule(a, b, right) for a, b in zip(lines, lines[1:])] + [None]
     out = lines[0].text
-    for a, b in zip(lines, lines[1:]):
-        glue = join_rule(a, b, right)
-        if glue == " " and b.text[:1].isupper() and b.text in entries:
+    for k, b in enumerate(lines[1:], 1):
+        glue = glues[k - 1]
+        if glue == " " and entries and b.text[:1].isupper() and _paragraph_from(lines, glues, k) in entries:
             glue = None
         out += ("\n" if glue is None else glue) + b.text
+    return out
+
+
+def _paragraph_from(lines: list[Line], glues: list[str | None], k: int) -> str:
+    """The text from line ``k`` to the next certain paragraph break."""
+    out = lines[k].text
+    while glues[k] is not None:
+        out += glues[k] + lines[k + 1].text
+        k += 1
     return out
 
 
@@ -369,21 +477,18 @@ class _Flow:
 
     def page(self, page: _Page) -> None:
         items = sorted([(ln.top, 0, ln) for ln in page.lines] + [(t.top, 1, t) for t in page.tables], key=lambda x: x[:2])
-        for first, (_, kind, item) in zip([True] + [False] * len(items), items):
+        for _, kind, item in items:
             if kind:
-                self.add_table(item, first)
+                self.add_table(item)
             else:
                 self.add_line(item)
         self.bottom = None  # no gap is measured across a page break
 
-    def add_table(self, table: _Table, first_on_page: bool) -> None:
+    def add_table(self, table: _Table) -> None:
         self.flush_paragraph()
-        if self.table is not None and first_on_page and table.columns == self.table.columns:
-            self.table.rows.extend(_continuation(self.table, table))
-        else:
-            self.flush_table()
-            self.blank_if_gap(table.top)
-            self.table = _Table([list(r) for r in table.rows], table.top, table.bottom, table.columns)
+        self.flush_table()
+        self.blank_if_gap(table.top)
+        self.table = table
         self.line, self.bottom = None, table.bottom
 
     def add_line(self, line: Line) -> None:
@@ -426,11 +531,3 @@ def _emit(pages: list[_Page], right: float, builder: LayoutBuilder) -> None:
     for page in pages:
         flow.page(page)
     flow.finish()
-
-
-def _continuation(table: _Table, more: _Table) -> list[list[str]]:
-    """Rows of a table continued on a new page, without a repeated header row."""
-    rows = [list(r) for r in more.rows]
-    if rows and table.rows and rows[0] == table.rows[0]:
-        rows = rows[1:]
-    return rows
