@@ -147,8 +147,6 @@ CASES = [
     c("PlanItem-numberForm", replace(ITEM1, "shnor:number", '"1.1."'), (ITEM1, "PlanItem-numberForm", "Pattern", "W")),
     c("PlanItem-position", replace(ITEM1, "shnor:position", '"1"'), (ITEM1, "PlanItem-position", "Datatype", "V"),
       (ITEM1, "PlanItem-position", "MinInclusive", "V")),
-    c("PlanItem-positionUnique", replace(ITEM2, "shnor:position", "1"),
-      (ITEM1, "PlanItemShape", "SPARQL", "V"), (ITEM2, "PlanItemShape", "SPARQL", "V")),
     c("PlanItem-sectionMissing", delete(ITEM2, "shnor:inSection"), (ITEM2, "PlanItem-sectionMissing", "MinCount", "W")),
     c("PlanItem-section", replace(ITEM2, "shnor:inSection", iri(PLAN)), (ITEM2, "PlanItem-section", "Class", "V")),
     c("PlanItem-parent", insert(f"{iri(ITEM1)} shnor:parentItem {iri(SEC)} ."), (ITEM1, "PlanItem-parent", "Class", "V")),
