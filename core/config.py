@@ -54,6 +54,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("write_token", "", "Bearer token that authorises uploads and deletions through the API; empty disables writes."),
     Setting("rate_limit", 0, "Requests per minute allowed per client address on the query endpoint and the API (0 = unlimited).", int),
     Setting("max_upload_bytes", 50 * 1024 * 1024, "Largest accepted upload or ingested file, in bytes.", int),
+    Setting("ingest_time_limit", 120.0, "Seconds one file may take to be read and turned into graphs; past it the file is refused with an error and the store is unchanged (0 = no limit).", float),
     Setting("validate_on_ingest", True, "Validate each document with the SHACL shapes at ingest and store the report.", _bool),
     Setting("validation_engine", "sparql", "SHACL engine at ingest and in `shnor-kg validate`: `sparql` (the shapes compiled to SPARQL, run on Oxigraph; 10–15× faster) or `pyshacl` (the reference; the tests check that both report the same results)."),
     Setting("default_lang", "ru", "Default interface language of the pages (`ru` or `en`)."),

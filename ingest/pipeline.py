@@ -20,6 +20,7 @@ from .blocks import RawDocument
 from .facts import Facts, extract_facts
 from .readers import read
 from .structure import Act, parse_act
+from .time_limit import time_limit as limit_time
 from .to_rdf import build_graphs
 
 
@@ -39,12 +40,22 @@ class IngestedAct:
     notes: list[str] = field(default_factory=list)
 
 
-def ingest_act(data: bytes, name: str, *, base_iri: str = DEFAULT_ID_BASE) -> IngestedAct:
+DEFAULT_TIME_LIMIT = 120.0  # seconds per file (setting ingest_time_limit)
+
+
+def ingest_act(data: bytes, name: str, *, base_iri: str = DEFAULT_ID_BASE,
+               time_limit: float | None = DEFAULT_TIME_LIMIT) -> IngestedAct:
     """Ingest one act from its bytes; ``name`` is the file name (for messages and dct:title).
 
     Raises :class:`IngestError` naming the file when the bytes cannot be read, when the text
-    is not an act (no header and no plan), or when its municipality cannot be told.
+    is not an act (no header and no plan), when its municipality cannot be told, or when it
+    takes longer than ``time_limit`` seconds (None: no limit; see :mod:`.time_limit`).
     """
+    with limit_time(name, time_limit):
+        return _ingest(data, name, base_iri)
+
+
+def _ingest(data: bytes, name: str, base_iri: str) -> IngestedAct:
     raw = read(data, name)
     act = parse_act(raw)
     if act.plan is None and act.header.doc_type is None and act.header.title is None:
@@ -68,7 +79,7 @@ def submission_for(path: Path, data: bytes, *, config):
 
     if len(data) > config.max_upload_bytes:
         raise IngestError(f"{path.name}: file too large ({len(data)} bytes; the limit is {config.max_upload_bytes})", file=str(path))
-    result = ingest_act(data, path.name, base_iri=config.base_iri)
+    result = ingest_act(data, path.name, base_iri=config.base_iri, time_limit=config.ingest_time_limit)
     meta = {"act_iri": result.act_iri, "act_title": result.act.header.title.text if result.act.header.title else None,
             "ingest_notes": result.notes}
     return Submission(result.doc_id, result.document, result.entities, data, path.name, result.media_type,

@@ -28,7 +28,7 @@ from .blocks import RawDocument
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DOC_MEDIA_TYPE = "application/msword"
 RTF_MEDIA_TYPE = "application/rtf"
-CONVERT_TIMEOUT = 120.0  # seconds for one conversion (the first one also creates the profile)
+CONVERT_TIMEOUT = 90.0  # seconds for one conversion (the first one also creates the profile)
 PROGRAMS = ("soffice", "libreoffice")
 
 _lock = threading.Lock()
@@ -99,6 +99,9 @@ def _run(command: list[str], name: str, kind: str, timeout: float, folder: str) 
     except subprocess.TimeoutExpired:
         _kill(process)
         raise IngestError(f"{name}: LibreOffice did not finish converting the .{kind} file in {timeout:.0f} s", file=name) from None
+    except BaseException:  # the per-file time limit, or an interrupt: LibreOffice must not outlive us
+        _kill(process)
+        raise
     if process.returncode != 0:
         tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
         raise IngestError(f"{name}: LibreOffice failed to convert the .{kind} file: {tail[0][:200]}", file=name)
