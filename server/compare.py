@@ -18,13 +18,16 @@ the shares of a column add up to more than 1 when items have several kinds of bo
 themes are its own ``shnor:theme`` values or, when it has none, its section's (the rule of the stored
 query ``themes-by-region``); an item with no theme is under the theme ``none``.
 
-**Speed**: per column, two shaped queries run over the column's acts only (the scope patterns and
-``VALUES`` of :mod:`.network_queries`) and return one row per (item, category) and per (item,
-theme) — each fact once, aggregated in Python; no join multiplies. Everything is cached per
-``store.version()`` (:class:`shnor_kg.queries.VersionedCache`): column profiles, vocabulary labels,
-the place directory, the role holders (the stored queries ``coordinators-and-operators`` and
-``mentor-pairs`` through a :class:`shnor_kg.queries.QueryRunner`), the completeness scores (the
-validation module's :func:`completeness_rows`) and whole answers.
+**Speed**: per column, four shaped queries run over the column's acts only (the act-scope patterns
+and ``VALUES`` of :mod:`.network_queries`): its items with their body categories, its items' themes,
+the role holders its acts name, and the completeness scores stored for its acts — one row per fact,
+aggregated in Python; no join multiplies, nothing outside the column is read. Everything is cached
+per ``store.version()`` (:class:`shnor_kg.queries.VersionedCache`): column profiles, vocabulary
+labels, the place directory, drill-down details and whole answers. (The stored queries
+``coordinators-and-operators`` and ``mentor-pairs`` state the same role facts and the test suite
+checks that both agree, but unscoped they read every act: 1 s at 1M triples, against 25 ms for one
+region here; the completeness numbers are the stored ``shnor:CompletenessScore`` values that
+``/api/completeness`` sums, read for the column's acts — also checked equal in the tests.)
 """
 
 from __future__ import annotations
@@ -39,10 +42,10 @@ import pyoxigraph as ox
 
 from ..errors import BadParameter
 from ..ontology import SHNOR_NS, sparql_prologue
-from ..queries import QueryRunner, VersionedCache
+from ..queries import VersionedCache
 from . import network_queries as nq
 from .network_filters import Filters, parse_filters
-from .validation import completeness_rows, local_href
+from .validation import local_href
 
 MAX_COLUMNS = 12
 DRILL_LIMIT = 200
@@ -104,6 +107,32 @@ SELECT DISTINCT ?item ?theme WHERE {
     FILTER NOT EXISTS { ?item shnor:theme ?own } }
 }"""
 
+#: The named roles of the column's acts: municipal coordinators (persons, clause "назначить … муниципальным
+#: координатором"), methodological operators (organisations), mentor schools with their mentees.
+ROLES = """
+SELECT DISTINCT ?order ?role ?agent ?label ?mentee ?mentee_label WHERE {
+  %(values)s
+  %(scope)s
+  ?order a shnor:Order .
+  { ?assignment shnor:assignedBy ?order ; org:role shnor:municipalCoordinator ; org:member ?agent .
+    BIND("coordinators" AS ?role) OPTIONAL { ?agent foaf:name ?label } }
+  UNION
+  { ?agent shnor:operatorFor ?order . BIND("operators" AS ?role) OPTIONAL { ?agent skos:prefLabel ?label } }
+  UNION
+  { ?link shnor:establishedBy ?order ; shnor:mentor ?agent ; shnor:mentee ?mentee . BIND("mentors" AS ?role)
+    OPTIONAL { ?agent skos:prefLabel ?label } OPTIONAL { ?mentee skos:prefLabel ?mentee_label } }
+}"""
+
+#: The completeness scores stored at ingest in the validation graphs of the column's acts.
+SCORES = """
+SELECT ?order ?metric ?numerator ?denominator WHERE {
+  %(values)s
+  %(scope)s
+  ?order a shnor:Order .
+  GRAPH ?validation { ?score shnor:completenessOf ?order ; shnor:metric ?metric ;
+                             shnor:numerator ?numerator ; shnor:denominator ?denominator }
+}"""
+
 #: Labels of the organisation types and themes (vocabulary graph), in both languages.
 VOCABULARY = """
 SELECT ?concept ?scheme ?label WHERE {
@@ -123,9 +152,9 @@ SELECT ?region ?code ?region_label ?municipality ?municipality_label ?year (COUN
   OPTIONAL { ?municipality skos:prefLabel ?municipality_label FILTER(LANG(?municipality_label) IN ("ru", "")) }
 } GROUP BY ?region ?code ?region_label ?municipality ?municipality_label ?year"""
 
-#: The plan items behind a number: text, act, and the source span with its excerpt.
+#: The plan items behind a number: number, text, act and source span.
 ITEM_DETAILS = """
-SELECT ?item ?order ?number ?position ?title ?start ?end ?line ?excerpt ?act_number ?act_year WHERE {
+SELECT ?item ?order ?number ?position ?title ?start ?end ?line ?act_number ?act_year WHERE {
   %(values)s
   ?item shnor:inPlan ?plan .
   ?order shnor:approves ?plan .
@@ -134,13 +163,19 @@ SELECT ?item ?order ?number ?position ?title ?start ?end ?line ?excerpt ?act_num
   OPTIONAL { ?item dct:title ?title }
   OPTIONAL { ?order eli:number ?act_number }
   OPTIONAL { ?order shnor:year ?act_year }
-  OPTIONAL {
-    ?item shnor:sourceSpan ?span .
-    ?span oa:start ?start ; oa:end ?end .
-    OPTIONAL { ?span shnor:line ?line }
-    OPTIONAL { ?order prov:wasDerivedFrom ?source . ?source a shnor:SourceDocument ; shnor:text ?text }
-    BIND(SUBSTR(?text, ?start + 1, ?end - ?start) AS ?excerpt)
-  }
+  OPTIONAL { ?item shnor:sourceSpan ?span . ?span oa:start ?start ; oa:end ?end . OPTIONAL { ?span shnor:line ?line } }
+}"""
+
+#: The text of the items' source spans, cut from their SourceDocument's text. A flat pattern: with
+#: the text join inside an OPTIONAL, Oxigraph evaluated it for every act (15 s for 125 items).
+ITEM_EXCERPTS = """
+SELECT ?item ?excerpt WHERE {
+  %(values)s
+  ?item shnor:inPlan ?plan ; shnor:sourceSpan ?span .
+  ?span oa:start ?start ; oa:end ?end .
+  ?order shnor:approves ?plan ; prov:wasDerivedFrom ?source .
+  ?source a shnor:SourceDocument ; shnor:text ?text .
+  BIND(SUBSTR(?text, ?start + 1, ?end - ?start) AS ?excerpt)
 }"""
 
 #: The responsible parties of some items, with their labels, types and collectiveness.
@@ -249,6 +284,8 @@ class Profile:
     categories: dict[str, set[str]] = field(default_factory=dict)  # item -> categories
     item_order: dict[str, str] = field(default_factory=dict)
     themes: dict[str, set[str]] = field(default_factory=dict)  # item -> theme local names
+    roles: list[dict] = field(default_factory=list)  # {order, role, iri, label, mentee, mentee_label}
+    scores: dict[str, list[int]] = field(default_factory=dict)  # metric -> [numerator, denominator]
 
     def items_with(self, category: str | None = None, theme: str | None = None) -> list[str]:
         """The items involving ``category`` (any when None) under ``theme`` (any when None)."""
@@ -271,8 +308,11 @@ def _local(iri: str) -> str:
     return iri[len(SHNOR_NS):] if iri.startswith(SHNOR_NS) else iri
 
 
-def build_profile(profile_rows: Sequence[tuple], theme_rows: Sequence[tuple]) -> Profile:
-    """A Profile from the PROFILE rows (order, item, type, collective) and THEMES rows (item, theme)."""
+def build_profile(profile_rows: Sequence[tuple], theme_rows: Sequence[tuple], role_rows: Sequence[tuple] = (),
+                  score_rows: Sequence[tuple] = ()) -> Profile:
+    """A Profile from the rows of PROFILE (order, item, type, collective), THEMES (item, theme),
+    ROLES (order, role, agent, label, mentee, mentee label) and SCORES (order, metric, numerator,
+    denominator)."""
     profile = Profile()
     for order, item, type_iri, collective in profile_rows:
         profile.orders.add(order.value)
@@ -288,6 +328,13 @@ def build_profile(profile_rows: Sequence[tuple], theme_rows: Sequence[tuple]) ->
             cats.add(NONE)
     for item, theme in theme_rows:
         profile.themes.setdefault(item.value, set()).add(_local(theme.value))
+    for order, role, agent, label, mentee, mentee_label in role_rows:
+        profile.roles.append({"order": order.value, "role": role.value, "iri": agent.value, "label": _value(label) or agent.value,
+                              "mentee": _value(mentee), "mentee_label": _value(mentee_label) or _value(mentee)})
+    for _order, metric, numerator, denominator in score_rows:
+        total = profile.scores.setdefault(_local(metric.value), [0, 0])
+        total[0] += int(numerator.value)
+        total[1] += int(denominator.value)
     return profile
 
 
@@ -340,7 +387,6 @@ class Comparator:
         self.base_iri = base_iri
         self.timeout = timeout
         self.cache = VersionedCache(max_entries)
-        self.runner = QueryRunner(store, timeout=timeout)
 
     # cached building blocks ------------------------------------------------------------------
 
@@ -352,13 +398,11 @@ class Comparator:
         return self.store.query(sparql, timeout=self.timeout)
 
     def profile(self, column: Column) -> Profile:
-        """The column's acts, items, categories and themes (two shaped queries, cached)."""
+        """The column's acts, items, categories, themes, role holders and scores (four shaped queries, cached)."""
         def compute() -> Profile:
             filters = column.filters
             args = {"acts": filters.active(), "bind": filters.terms()}
-            rows = self._query(nq.compose(PROFILE, **args)).rows
-            theme_rows = self._query(nq.compose(THEMES, **args)).rows
-            return build_profile(rows, theme_rows)
+            return build_profile(*(self._query(nq.compose(q, **args)).rows for q in (PROFILE, THEMES, ROLES, SCORES)))
 
         return self._cached(("profile", column.kind, column.iri, column.year), compute)
 
@@ -398,31 +442,6 @@ class Comparator:
         by_label = lambda d: (d["label"].lower(), d["iri"])  # noqa: E731
         return {"regions": sorted(regions.values(), key=by_label), "municipalities": sorted(municipalities.values(), key=by_label),
                 "years": sorted(years)}
-
-    def roles(self) -> dict[str, list[dict]]:
-        """Per act: coordinators (persons), operators (organisations), mentor schools with mentees,
-        from the stored queries ``coordinators-and-operators`` and ``mentor-pairs``."""
-        def compute() -> dict:
-            per_order: dict[str, list[dict]] = defaultdict(list)
-            for row in self.runner.run("coordinators-and-operators").result.values():
-                role = "coordinators" if row["function"] == "coordinator" else "operators"
-                per_order[row["order"]].append({"role": role, "iri": row["agent"], "label": row["agent_label"] or row["agent"]})
-            for row in self.runner.run("mentor-pairs").result.values():
-                per_order[row["order"]].append({"role": "mentors", "iri": row["mentor"], "label": row["mentor_label"] or row["mentor"],
-                                                "mentee": row["mentee"], "mentee_label": row["mentee_label"] or row["mentee"]})
-            return dict(per_order)
-
-        return self._cached(("roles",), compute)
-
-    def completeness(self) -> dict[str, dict[str, tuple[int, int]]]:
-        """Per act and metric: (numerator, denominator) of the stored completeness scores."""
-        def compute() -> dict:
-            out: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-            for row in completeness_rows(self.store, "document"):
-                out[row["act"]][row["metric"]] = (row["numerator"], row["denominator"])
-            return dict(out)
-
-        return self._cached(("completeness",), compute)
 
     # answers -----------------------------------------------------------------------------------
 
@@ -487,29 +506,21 @@ class Comparator:
         return {"key": theme, "label": labels.get(lang) or labels.get("ru") or theme, "iri": SHNOR_NS + theme}
 
     def _column_roles(self, profile: Profile) -> dict[str, list[dict]]:
-        per_order = self.roles()
         holders: dict[str, dict[str, dict]] = {"coordinators": {}, "operators": {}, "mentors": {}}
-        for order in sorted(profile.orders):
-            for entry in per_order.get(order, []):
-                holder = holders[entry["role"]].setdefault(entry["iri"], {
-                    "iri": entry["iri"], "label": entry["label"], "href": local_href(entry["iri"], self.base_iri),
-                    "acts": [], "mentees": []})
-                if order not in holder["acts"]:
-                    holder["acts"].append(order)
-                if entry.get("mentee") and entry["mentee_label"] not in holder["mentees"]:
-                    holder["mentees"].append(entry["mentee_label"])
+        for entry in sorted(profile.roles, key=lambda e: (e["order"], e["iri"], e["mentee_label"] or "")):
+            holder = holders[entry["role"]].setdefault(entry["iri"], {
+                "iri": entry["iri"], "label": entry["label"], "href": local_href(entry["iri"], self.base_iri),
+                "acts": [], "mentees": []})
+            if entry["order"] not in holder["acts"]:
+                holder["acts"].append(entry["order"])
+            if entry["mentee"] and entry["mentee_label"] not in holder["mentees"]:
+                holder["mentees"].append(entry["mentee_label"])
         return {role: sorted(found.values(), key=lambda h: (h["label"].lower(), h["iri"])) for role, found in holders.items()}
 
-    def _column_completeness(self, profile: Profile) -> dict[str, dict]:
-        scores = self.completeness()
-        sums: dict[str, list[int]] = {}
-        for order in profile.orders:
-            for metric, (numerator, denominator) in scores.get(order, {}).items():
-                total = sums.setdefault(metric, [0, 0])
-                total[0] += numerator
-                total[1] += denominator
+    @staticmethod
+    def _column_completeness(profile: Profile) -> dict[str, dict]:
         return {metric: {"numerator": n, "denominator": d, "value": round(n / d, 4) if d else None}
-                for metric, (n, d) in sorted(sums.items(), key=lambda kv: _metric_rank(kv[0]))}
+                for metric, (n, d) in sorted(profile.scores.items(), key=lambda kv: _metric_rank(kv[0]))}
 
     # drill-down --------------------------------------------------------------------------------
 
@@ -561,6 +572,11 @@ class Comparator:
         details = {}
         for row in self._query(sparql_prologue() + ITEM_DETAILS % {"values": block}).records():
             details.setdefault(row["item"].value, self._item_record(row))
+        for item, excerpt in self._query(sparql_prologue() + ITEM_EXCERPTS % {"values": block}).rows:
+            record = details.get(item.value)
+            if record is not None and excerpt is not None:
+                record["excerpt"] = excerpt.value[:EXCERPT_LIMIT]
+                record["excerpt_truncated"] = len(excerpt.value) > EXCERPT_LIMIT
         for row in self._query(sparql_prologue() + ITEM_PARTIES % {"values": block}).records():
             record = details.get(row["item"].value)
             if record is not None:
@@ -571,7 +587,6 @@ class Comparator:
 
     def _item_record(self, row: Mapping) -> dict:
         item, order = row["item"].value, row["order"].value
-        excerpt = row["excerpt"].value if row["excerpt"] is not None else None
         act_label = " ".join(x for x in (f"№ {row['act_number'].value}" if row["act_number"] is not None else "",
                                          row["act_year"].value if row["act_year"] is not None else "") if x) or order
         return {
@@ -581,8 +596,7 @@ class Comparator:
             "act": {"iri": order, "href": local_href(order, self.base_iri), "label": act_label},
             "line": int(row["line"].value) if row["line"] is not None else None,
             "span": {"start": int(row["start"].value), "end": int(row["end"].value)} if row["start"] is not None else None,
-            "excerpt": excerpt[:EXCERPT_LIMIT] if excerpt is not None else None,
-            "excerpt_truncated": excerpt is not None and len(excerpt) > EXCERPT_LIMIT,
+            "excerpt": None, "excerpt_truncated": False,
             "responsible": [],
         }
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Iterable, Sequence
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -139,7 +140,7 @@ def _integer(name: str, default: int, low: int, high: int) -> int:
     value = _one(name)
     if value is None:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not re.fullmatch(r"[0-9]{1,12}", value) or not low <= int(value) <= high:
         raise BadParameter(f"'{name}' must be an integer from {low} to {high}, not {value!r}", parameter=name)
     return int(value)
 

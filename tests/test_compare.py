@@ -153,6 +153,20 @@ def test_role_holders_named_by_the_acts(both):
     assert column(both, KOS)["roles"] == {"coordinators": [], "operators": [], "mentors": []}
 
 
+def test_role_holders_agree_with_the_stored_queries(both, sample_store):
+    from shnor_kg.queries import QueryRunner
+
+    runner = QueryRunner(sample_store)
+    coordinators = runner.run("coordinators-and-operators").result.values()
+    mentors = runner.run("mentor-pairs").result.values()
+    for col in both["columns"]:
+        municipality = col["iri"].replace("/region/RU-TUL", "/municipality/ru-tul-tula").replace("/region/RU-KOS", "/municipality/ru-kos-kostroma")
+        stored = {(r["function"] + "s", r["agent"]) for r in coordinators if r["municipality"] == municipality}
+        stored |= {("mentors", r["mentor"]) for r in mentors if r["order"].startswith(municipality.replace("/municipality/", "/act/"))}
+        ours = {(role, h["iri"]) for role, holders in col["roles"].items() for h in holders}
+        assert ours == stored
+
+
 def test_completeness_side_by_side_is_the_stored_scores_summed(both, sample_client):
     stored = sample_client.get("/api/completeness?level=region").get_json()["scores"]
     for col in both["columns"]:
