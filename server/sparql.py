@@ -257,6 +257,6 @@ def _boot(lang: str, query: str | None) -> dict:
     svc = services()
     stored = examples(lang)
     start = query or (stored[0]["query"] if stored else sparql_prologue() + "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
-    return {"endpoint": url_for("sparql.endpoint"), "prefixes": PREFIXES, "query": start, "examples": stored,
+    return {"endpoint": url_for("sparql.endpoint"), "void": url_for("sparql.void"), "prefixes": PREFIXES, "query": start, "examples": stored,
             "baseIri": svc.config.base_iri, "rowLimit": svc.config.row_limit, "lang": lang,
             "text": {k: TEXT[lang][k] for k in ("rows", "ms", "version", "truncated", "error")}}

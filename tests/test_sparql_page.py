@@ -80,3 +80,24 @@ def test_without_javascript_the_server_renders_the_table(browser_page, sample_li
     page.page.click("#query-form button[type=submit]")
     page.page.wait_for_selector("#server-error, #server-results")
     assert "prefix" in page.page.inner_text("#server-error").lower()  # no prologue: shnor: is unknown
+
+
+def test_completion_uses_this_dataset_not_the_network(browser_page, terms_server):
+    """Classes and properties are completed from our vocabulary and VoID; the library's default
+    look-ups at lov.linkeddata.es would show as aborted requests or CSP errors."""
+    page = open_editor(browser_page, terms_server + "/sparql?lang=en")
+    page.page.evaluate("window.shnorSparql.yasqe.setValue('PREFIX shnor: <https://w3id.org/shnor/ontology#>\\nSELECT * WHERE {\\n  ?s a ')")
+    page.page.click(".CodeMirror")
+    page.page.keyboard.press("Control+End")
+    page.page.keyboard.type("shnor:Pla")
+    page.page.keyboard.press("Control+Space")
+    page.page.wait_for_selector(".CodeMirror-hint", timeout=10_000)
+    hints = page.page.eval_on_selector_all(".CodeMirror-hint", "items => items.map(item => item.innerText)")
+    assert hints == ["shnor:Plan", "shnor:PlanItem", "shnor:PlanSection"]
+    page.page.keyboard.press("Escape")
+    page.page.keyboard.type(" .")
+    page.page.keyboard.press("Enter")
+    page.page.keyboard.type("?s shnor:inPl")
+    page.page.keyboard.press("Control+Space")
+    page.page.wait_for_function("[...document.querySelectorAll('.CodeMirror-hint')].some(h => h.innerText === 'shnor:inPlan')", timeout=10_000)
+    assert page.console_errors == [] and page.external == []

@@ -13,6 +13,73 @@
   var Yasr = Yasgui.Yasr;
   var SELECT_ACCEPT = "application/sparql-results+json";
   var GRAPH_ACCEPT = "text/turtle";
+  var LOCAL_COMPLETERS = ["prefixes", "variables", "local-class", "local-property"];
+  var VOID_PARTITION = /^\S+ <http:\/\/rdfs\.org\/ns\/void#(class|property)> <([^>]+)> \.$/;
+  var vocabulary = null;
+
+  var DEFINED_TERMS = "SELECT DISTINCT ?term ?kind WHERE {\n" +
+    "  VALUES (?type ?kind) { (<http://www.w3.org/2002/07/owl#Class> \"class\") (<http://www.w3.org/2000/01/rdf-schema#Class> \"class\")\n" +
+    "    (<http://www.w3.org/2002/07/owl#ObjectProperty> \"property\") (<http://www.w3.org/2002/07/owl#DatatypeProperty> \"property\")\n" +
+    "    (<http://www.w3.org/2002/07/owl#AnnotationProperty> \"property\") (<http://www.w3.org/1999/02/22-rdf-syntax-ns#Property> \"property\") }\n" +
+    "  ?term a ?type FILTER(isIRI(?term))\n}";
+
+  // Classes and properties of *this* dataset, instead of the library's look-ups at
+  // lov.linkeddata.es: those the vocabulary defines (a query) and those the data uses (the VoID
+  // partitions, cached by the server per dataset version). Loaded once per page.
+  function loadVocabulary() {
+    if (!vocabulary) {
+      var found = { "class": {}, "property": {} };
+      var used = fetch(boot.void, { headers: { "Accept": "application/n-triples" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (text) {
+          text.split("\n").forEach(function (line) {
+            var match = VOID_PARTITION.exec(line);
+            if (match) {
+              found[match[1]][match[2]] = true;
+            }
+          });
+        });
+      var body = new URLSearchParams();
+      body.set("query", DEFINED_TERMS);
+      var defined = fetch(boot.endpoint, { method: "POST", body: body, credentials: "same-origin",
+        headers: { "Accept": SELECT_ACCEPT, "Content-Type": "application/x-www-form-urlencoded" } })
+        .then(function (response) { return response.ok ? response.json() : { results: { bindings: [] } }; })
+        .then(function (json) {
+          json.results.bindings.forEach(function (row) {
+            found[row.kind.value][row.term.value] = true;
+          });
+        });
+      vocabulary = Promise.all([used, defined]).then(function () {
+        return { "class": Object.keys(found["class"]).sort(), "property": Object.keys(found.property).sort() };
+      }).catch(function () {
+        return { "class": [], "property": [] };
+      });
+    }
+    return vocabulary;
+  }
+
+  function suggestions(kind, token) {
+    var typed = ((token && token.autocompletionString) || "").toLowerCase();
+    return loadVocabulary().then(function (found) {
+      return found[kind].filter(function (iri) {
+        var lower = iri.toLowerCase();
+        return typed.indexOf(":") >= 0 ? lower.indexOf(typed) === 0 : lower.indexOf(typed) >= 0;
+      });
+    });
+  }
+
+  function registerLocalCompleters() {
+    if (typeof Yasqe.forkAutocompleter !== "function") {
+      return;
+    }
+    ["class", "property"].forEach(function (kind) {
+      Yasqe.forkAutocompleter(kind, {
+        name: "local-" + kind,
+        persistenceId: null,
+        get: function (yasqe, token) { return suggestions(kind, token); }
+      }, false);
+    });
+  }
 
   // IRIs of our resources link to their pages (/id/...), not to the w3id.org redirector.
   function localHref(iri) {
@@ -133,11 +200,14 @@
     linkLocalIris();
     var form = document.getElementById("query-form");
     form.hidden = true;
+    // The library's class and property completers ask lov.linkeddata.es: local ones replace them
+    // (the library merges arrays, so the defaults themselves are narrowed).
+    registerLocalCompleters();
+    Yasqe.defaults.autocompleters = LOCAL_COMPLETERS.slice();
     var yasqe = new Yasqe(document.getElementById("yasqe"), {
       value: boot.query,
       persistenceId: null,
       collapsePrefixesOnLoad: true,
-      autocompleters: ["prefixes", "variables"],
       showQueryButton: true,
       resizeable: true,
       requestConfig: { endpoint: boot.endpoint, method: "POST" }
@@ -147,6 +217,11 @@
       persistenceId: null,
       pluginOrder: ["table", "response"],
       defaultPlugin: "table"
+    });
+    ["class", "property"].forEach(function (name) {
+      if (typeof yasqe.disableCompleter === "function") {
+        yasqe.disableCompleter(name);
+      }
     });
     // Our own request: the endpoint's receipts and truncation headers are read here.
     yasqe.query = function () {
