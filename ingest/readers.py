@@ -62,7 +62,8 @@ def read(data: bytes, name: str) -> RawDocument:
     for entry in _READERS:
         if entry.sniff(data):
             return entry.read(data, name)
-    raise IngestError(f"{name}: unsupported file format (not text, and no reader recognises its content)", file=name)
+    raise IngestError(f"{name}: binary data, not text, and not a document format that can be read "
+                      "(.docx, .doc, .rtf, .odt, .pdf, .html, plain text)", file=name)
 
 
 # -- text decoding and normalisation -----------------------------------------------------------

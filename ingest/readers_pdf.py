@@ -194,8 +194,10 @@ def read_pdf(data: bytes, name: str) -> RawDocument:
     """Read a PDF's text layer into the block model (see the module docstring)."""
     notes: list[str] = []
     pages, images = _pages(data, name, notes)
+    if not pages:
+        raise IngestError(f"{name}: damaged PDF, cannot be read: it has no pages", file=name)
     if not any(p.lines or p.tables for p in pages):
-        if images or not pages:
+        if images:
             raise IngestError(f"{name}: scanned PDF: no text layer; OCR it first", file=name)
         raise IngestError(f"{name}: no text layer in the PDF (its pages hold no text); OCR it first if it is a scan", file=name)
     right = max((ln.x1 for p in pages for ln in p.lines), default=0.0)

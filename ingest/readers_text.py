@@ -150,7 +150,9 @@ def cyrillic_code_page(sample: bytes) -> str:
 
 
 def russian_score(text: str) -> float:
-    """Mean log-frequency of the Cyrillic letters (case folded), plus a bonus for lower case.
+    """How Russian a decoding reads: the mean log-frequency of its Cyrillic letters (case
+    folded), less a penalty for words whose case changes from lower to upper inside them
+    ("пБ", "тЕЛ…": what koi8-r read as cp1251 looks like; capitals alone are fine: "ПРИКАЗ").
 
     Text that is not Cyrillic at all scores the rare-letter floor.
     """
@@ -159,5 +161,10 @@ def russian_score(text: str) -> float:
     if not total:
         return _RARE
     loglik = sum(n * _LOG_FREQ.get(ch.lower(), _RARE) for ch, n in counts.items()) / total
-    lower = sum(n for ch, n in counts.items() if ch.islower()) / total
-    return loglik + lower
+    words = _CYRILLIC_WORD.findall(text)
+    mixed = sum(1 for w in words if _LOWER_THEN_UPPER.search(w)) / len(words) if words else 0.0
+    return loglik - 3.0 * mixed
+
+
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]{2,}")
+_LOWER_THEN_UPPER = re.compile(r"[а-яё][А-ЯЁ]")
