@@ -62,7 +62,7 @@ def read(data: bytes, name: str) -> RawDocument:
     for entry in _READERS:
         if entry.sniff(data):
             return entry.read(data, name)
-    raise IngestError(f"{name}: binary data, not text, and not a document format that can be read "
+    raise IngestError(f"{name}: unsupported file format: binary data, not text, and not a document that can be read "
                       "(.docx, .doc, .rtf, .odt, .pdf, .html, plain text)", file=name)
 
 

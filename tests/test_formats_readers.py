@@ -261,7 +261,7 @@ def test_binary_and_empty_files_are_refused_by_name():
         read(b"", "e.txt")
     with pytest.raises(IngestError, match=r"^e\.txt: empty file"):
         read(" \r\n\t\n".encode("utf-16"), "e.txt")
-    with pytest.raises(IngestError, match=r"^g\.bin: binary data, not text"):
+    with pytest.raises(IngestError, match=r"^g\.bin: unsupported file format: binary data, not text"):
         read(os.urandom(4096) + b"\x00", "g.bin")
 
 
