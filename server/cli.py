@@ -81,15 +81,15 @@ def _skipped_in_folder(path: Path) -> bool:
 
 
 def _expand(paths: tuple[str, ...]) -> list[Path]:
+    """Files of the given paths, folders walked; a path that does not exist stays in the list
+    (reading it fails with a clear error, counted with the other failures of the batch)."""
     files: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not _skipped_in_folder(p)))
-        elif path.exists() or path.is_symlink():
-            files.append(path)
         else:
-            raise IngestError(f"{raw}: no such file or directory", file=raw)
+            files.append(path)
     return files
 
 
@@ -109,6 +109,7 @@ def ingest(obj: Context, paths: tuple[str, ...], strict: bool) -> None:
     catalog = obj.catalog()
     counts = {"ingested": 0, "replaced": 0, "unchanged": 0, "failed": 0}
     exit_codes = set()
+    failures: list[str] = []
     with click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True) if len(files) > 5 else _plain(files) as items:
         for path in items:
             try:
@@ -122,8 +123,11 @@ def ingest(obj: Context, paths: tuple[str, ...], strict: bool) -> None:
             except ShnorError as exc:
                 counts["failed"] += 1
                 exit_codes.add(exc.exit_code)
+                failures.append(exc.message)
                 click.echo(f"shnor-kg: error: {exc.message}", err=True)
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+    if failures and len(files) > 5:  # the progress bar may have hidden the messages among its lines
+        click.echo("shnor-kg: failed files:\n" + "\n".join(f"  {m}" for m in failures), err=True)
     if counts["failed"]:
         sys.exit(IngestError.exit_code if exit_codes - {ValidationFailed.exit_code} else ValidationFailed.exit_code)
 
