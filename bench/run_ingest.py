@@ -56,23 +56,24 @@ def stages(files: list[str], data_dir: str, profile: bool = False) -> dict:
 
     config, store, catalog = _open(Path(data_dir))
     times = {s: [] for s in STAGES}
+    cpu = {s: [] for s in STAGES}
     triples = []
     profiler = cProfile.Profile() if profile else None
     profiled = {s: 0.0 for s in STAGES}
     for path in map(Path, files):
         data = path.read_bytes()
-        clock = _Clock(profiler)
+        clock = _Clock(profiler, cpu)
         raw = read(data, path.name)
         act = parse_act(raw)
-        clock.lap(times["parse"])
+        clock.lap(times["parse"], "parse")
         sha = hashlib.sha256(data).hexdigest()
         graphs = build_graphs(raw, act, extract_facts(act, raw), base_iri=config.base_iri, sha256=sha)
-        clock.lap(times["normalise"])
+        clock.lap(times["normalise"], "normalise")
         validation = validate_submission(graphs.document, graphs.entities, engine=config.validation_engine)
-        clock.lap(times["validate"])
+        clock.lap(times["validate"], "validate")
         outcome = catalog.add(Submission(graphs.doc_id, graphs.document, graphs.entities, data, path.name,
                                          raw.media_type, sha, validation=validation))
-        clock.lap(times["store"])
+        clock.lap(times["store"], "store")
         triples.append(outcome.triples + len(graphs.entities) + len(validation))
     store.close()
     out = {"documents": len(files), "engine": config.validation_engine,
@@ -80,6 +81,9 @@ def stages(files: list[str], data_dir: str, profile: bool = False) -> dict:
            "total_s": {s: round(sum(v), 2) for s, v in times.items()},
            "median_triples_per_document": _median(triples), "triples": sum(triples)}
     out["median_ms"]["total"] = round(sum(out["median_ms"].values()), 1)
+    out["median_cpu_ms"] = {s: round(1000 * _median(v), 1) for s, v in cpu.items()}
+    out["median_cpu_ms"]["total"] = round(sum(out["median_cpu_ms"].values()), 1)
+    out["documents_per_cpu_s"] = round(len(files) / sum(sum(v) for v in cpu.values()), 2)
     out["documents_per_s_from_stage_totals"] = round(len(files) / sum(sum(v) for v in times.values()), 2)
     if profiler is not None:
         out["profile_top"] = _top(profiler)
@@ -87,18 +91,20 @@ def stages(files: list[str], data_dir: str, profile: bool = False) -> dict:
 
 
 class _Clock:
-    """Laps of a stopwatch; the profiler (if any) runs only while the clock runs."""
+    """Laps of a stopwatch (wall and CPU time of this process); the profiler (if any) runs only
+    while the clock runs."""
 
-    def __init__(self, profiler) -> None:
-        self.profiler = profiler
-        self.last = time.perf_counter()
+    def __init__(self, profiler, cpu: dict[str, list[float]]) -> None:
+        self.profiler, self.cpu = profiler, cpu
+        self.last, self.last_cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.enable()
 
-    def lap(self, into: list[float]) -> None:
-        now = time.perf_counter()
+    def lap(self, into: list[float], stage: str) -> None:
+        now, now_cpu = time.perf_counter(), time.process_time()
         into.append(now - self.last)
-        self.last = now
+        self.cpu[stage].append(now_cpu - self.last_cpu)
+        self.last, self.last_cpu = now, now_cpu
 
 
 def _top(profiler, count: int = 30) -> list[str]:
@@ -123,7 +129,7 @@ def ingest_serial(files: list[str], data_dir: str, checkpoints: list[int] = (), 
     snapshots = snapshots or {}
     marks, paused, failed = [], 0.0, []
     started = time.time()
-    clock = time.perf_counter()
+    clock, cpu = time.perf_counter(), time.process_time()
     for count, path in enumerate(map(Path, files), 1):
         try:
             catalog.add(build_submission(path, config))
@@ -131,7 +137,7 @@ def ingest_serial(files: list[str], data_dir: str, checkpoints: list[int] = (), 
             failed.append(f"{path.name}: {exc}")
         if count in checkpoints or count == len(files):
             marks.append({"documents": count, "seconds": round(time.perf_counter() - clock - paused, 2),
-                          "triples": store.triple_count() - base})
+                          "cpu_seconds": round(time.process_time() - cpu, 2), "triples": store.triple_count() - base})
         if str(count) in snapshots or count in snapshots:
             pause = time.perf_counter()
             target = Path(snapshots.get(count) or snapshots[str(count)])
@@ -143,16 +149,19 @@ def ingest_serial(files: list[str], data_dir: str, checkpoints: list[int] = (), 
     store.close()
     return {"documents": len(files), "failed": failed, "seconds": total["seconds"], "triples": total["triples"],
             "documents_per_s": round(len(files) / total["seconds"], 2), "triples_per_s": round(total["triples"] / total["seconds"]),
+            "cpu_seconds": total["cpu_seconds"], "documents_per_cpu_s": round(len(files) / total["cpu_seconds"], 2),
             "checkpoints": marks, "wall": [started, ended]}
 
 
 def linearity(marks: list[dict]) -> list[dict]:
-    """Documents per second in each stretch between checkpoints (constant when ingest is linear)."""
-    out, previous = [], {"documents": 0, "seconds": 0.0}
+    """Documents per second (wall and CPU) in each stretch between checkpoints (constant when linear)."""
+    out, previous = [], {"documents": 0, "seconds": 0.0, "cpu_seconds": 0.0}
     for mark in marks:
-        docs, secs = mark["documents"] - previous["documents"], mark["seconds"] - previous["seconds"]
+        docs = mark["documents"] - previous["documents"]
+        secs, cpu = mark["seconds"] - previous["seconds"], mark["cpu_seconds"] - previous["cpu_seconds"]
         out.append({"documents": f"{previous['documents'] + 1}–{mark['documents']}",
-                    "documents_per_s": round(docs / secs, 2) if secs > 0 else None})
+                    "documents_per_s": round(docs / secs, 2) if secs > 0 else None,
+                    "documents_per_cpu_s": round(docs / cpu, 2) if cpu > 0 else None})
         previous = mark
     return out
 
@@ -186,6 +195,7 @@ def ingest_parallel(files: list[str], data_dir: str, processes: int, *, timeout:
     store = _open(Path(data_dir))[1]
     triples = store.triple_count() - base
     store.close()
-    return {"processes": processes, "documents": len(files), "seconds": round(seconds, 2),
+    cpu = sum(r[0]["cpu_seconds"] for r in results)
+    return {"processes": processes, "documents": len(files), "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
             "documents_per_s": round(len(files) / seconds, 2), "triples_per_s": round(triples / seconds),
             "peak_mb_per_process": [r[1] for r in results], "failed": [f for r in results for f in r[0]["failed"]]}
