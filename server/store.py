@@ -124,7 +124,7 @@ def collect(raw: object, *, limit: int | None, deadline: float | None, started: 
             if limit is not None and len(rows) >= limit:
                 truncated = True
                 break
-            rows.append(tuple(solution[v] for v in variables))
+            rows.append(tuple(solution))
         return QueryResult("select", variables, rows, truncated=truncated, elapsed=time.monotonic() - started)
     triples, truncated = [], False
     for triple in raw:

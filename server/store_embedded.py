@@ -24,7 +24,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 
 import pyoxigraph as ox
 
-from ..errors import QuerySyntaxError, StoreUnavailable
+from ..errors import BadInput, QuerySyntaxError, StoreUnavailable
 from .query_workers import Answer, QueryJob, QueryProcesses, evaluate_here, job_for
 from .store import GraphChange, QueryResult, Term, collect
 
@@ -178,6 +178,8 @@ class EmbeddedStore:
             raw = self._memory.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"malformed SPARQL query: {exc}") from None
+        except RuntimeError as exc:  # e.g. a substitution for a variable the query does not project
+            raise BadInput(f"the query cannot take these bindings: {exc}") from None
         deadline = None if timeout is None else started + timeout
         return collect(raw, limit=limit, deadline=deadline, started=started)
 

@@ -107,3 +107,11 @@ def test_interrupted_commit_leaves_previous_version(config, monkeypatch):
         store.replace_graph(G1, triples("b", "c"))
     monkeypatch.undo()
     assert count(EmbeddedStore.open(config.data_dir), G1) == 1
+
+
+def test_a_substitution_of_an_unprojected_variable_is_bad_input(store):
+    from shnor_kg.errors import BadInput
+
+    store.replace_graph(G1, triples("a"))
+    with pytest.raises(BadInput, match="cannot take these bindings"):
+        store.query("SELECT ?o WHERE { ?s ?p ?o }", substitutions={"s": ox.NamedNode(EX + "a")})
