@@ -44,6 +44,10 @@ def test_wheel_installs_only_shnor_kg(tmp_path):
     assert {n for n in added if not n.endswith(".dist-info")} == {"shnor_kg"}
     package = site_packages(python) / "shnor_kg"
     assert {"ontology", "ingest", "shapes", "queries", "server", "errors.py", "config.py"} <= {p.name for p in package.iterdir()}
+    vendored = ROOT / "server" / "static" / "vendor"
+    if vendored.is_dir():  # `make assets` ran: the browser libraries travel with the wheel
+        shipped = {p.relative_to(package / "server" / "static" / "vendor") for p in (package / "server" / "static" / "vendor").rglob("*.js")}
+        assert shipped and shipped == {p.relative_to(vendored) for p in vendored.rglob("*.js")}
 
 
 def test_editable_install_finds_every_subpackage_and_its_data(tmp_path):
