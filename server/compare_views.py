@@ -59,7 +59,7 @@ i18n.register({
         "compare.click_hint": "Нажмите на столбец диаграммы или на число в таблице, чтобы увидеть пункты планов за ним.",
         "compare.heat_hint": "Число пунктов темы с участием типа; цвет — доля от пунктов темы в столбце.",
         "compare.item": "Пункт", "compare.act": "Акт", "compare.line": "строка", "compare.responsible": "Ответственные",
-        "compare.source": "Текст акта", "compare.more": "показаны первые {shown} из {total}",
+        "compare.source": "Текст акта", "compare.more": "показаны {shown} из {total} — показать ещё",
         "compare.error": "Не удалось загрузить данные", "compare.chart_missing": "Библиотека графиков не загружена; таблица ниже.",
         "compare.all_types": "все пункты", "compare.no_items": "Пунктов нет.",
     },
@@ -81,7 +81,7 @@ i18n.register({
         "compare.click_hint": "Click a bar of the chart or a number in a table to see the plan items behind it.",
         "compare.heat_hint": "Items of the theme involving the type; the colour is the share of the theme's items in the column.",
         "compare.item": "Item", "compare.act": "Act", "compare.line": "line", "compare.responsible": "Responsible",
-        "compare.source": "Text of the act", "compare.more": "the first {shown} of {total} are shown",
+        "compare.source": "Text of the act", "compare.more": "{shown} of {total} shown — show more",
         "compare.error": "The data could not be loaded", "compare.chart_missing": "The chart library is not loaded; see the table below.",
         "compare.all_types": "all items", "compare.no_items": "No items.",
     },
@@ -265,5 +265,6 @@ def page():
     messages = {key.removeprefix("compare."): i18n.t(key, lang) for key in SCRIPT_MESSAGES}
     messages.update({f"metric.{m}": i18n.t(f"validation.metric.{m}", lang) for m in METRICS})
     body = render_template("compare.html", places=places, selected=selected, columns=columns, error=error,
-                           query=query + [("lang", lang)], messages=messages, metrics=METRICS, tables=TABLES)
+                           query=query + [("lang", lang)], messages=messages, metrics=METRICS, tables=TABLES,
+                           page_size=DRILL_LIMIT)
     return Response(body, status=400 if error else 200, mimetype="text/html")

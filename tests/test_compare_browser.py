@@ -117,6 +117,18 @@ def test_clicking_table_and_heat_map_cells_lists_their_items(compare):
     assert compare.drilled() == ["3.2", "3.4"]
 
 
+def test_long_lists_come_in_pages(compare):
+    compare.choose_both_regions()
+    compare.page.eval_on_selector("#compare-app", "app => { app.dataset.pageSize = '25'; }")
+    compare.cell("compare-types", "school", TUL).click()
+    assert len(compare.drilled()) == 25
+    assert compare.page.locator("#drill-more").text_content() == "показаны 25 из 41 — показать ещё"
+    compare.page.click("#drill-more")  # the next page (16 items) is appended
+    compare.page.wait_for_function("() => document.querySelectorAll('#drill-items > li').length === 41")
+    assert [n or None for n in compare.drilled()] == TULA_ITEMS["school"]
+    assert compare.page.locator("#drill-more").count() == 0
+
+
 def test_english_page(compare):
     compare.choose_both_regions(lang="en")
     page = compare.page

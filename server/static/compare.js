@@ -170,33 +170,40 @@
 
   // -- drill-down ------------------------------------------------------------------------------------
 
-  function itemsUrl(column, type, theme, format) {
+  function itemsUrl(column, type, theme, format, offset) {
     var params = new URLSearchParams({ column: column, lang: app.dataset.lang });
     if (type) params.set("type", type);
     if (theme) params.set("theme", theme);
     if (format) params.set("format", format);
+    if (offset) params.set("offset", String(offset));
+    if (!format && app.dataset.pageSize) params.set("limit", app.dataset.pageSize);
     return app.dataset.itemsApi + "?" + params.toString();
   }
 
-  function drill(column, type, theme) {
+  // List the items behind (column, type, theme); with an offset, append the next page.
+  function drill(column, type, theme, offset) {
     var section = document.getElementById("compare-drill");
     var list = document.getElementById("drill-items");
     var caption = document.getElementById("drill-caption");
+    var more = document.getElementById("drill-more");
+    if (more) more.remove();
     section.hidden = false;
     section.dataset.state = "loading";
-    section.dataset.column = column;
-    section.dataset.type = type || "all";
-    section.dataset.theme = theme || "";
-    list.textContent = "";
-    caption.textContent = text.loading;
-    document.getElementById("drill-csv").setAttribute("href", itemsUrl(column, type, theme, "csv"));
-    fetch(itemsUrl(column, type, theme), { headers: { Accept: "application/json" } })
+    if (!offset) {
+      section.dataset.column = column;
+      section.dataset.type = type || "all";
+      section.dataset.theme = theme || "";
+      list.textContent = "";
+      caption.textContent = text.loading;
+      document.getElementById("drill-csv").setAttribute("href", itemsUrl(column, type, theme, "csv"));
+    }
+    fetch(itemsUrl(column, type, theme, null, offset), { headers: { Accept: "application/json" } })
       .then(function (response) { return response.json().then(function (body) { return { ok: response.ok, body: body }; }); })
       .then(function (answer) {
         if (!answer.ok) throw new Error(answer.body.error ? answer.body.error.message : text.error);
         showItems(answer.body, list, caption);
         section.dataset.state = "ready";
-        section.scrollIntoView({ block: "start" });
+        if (!offset) section.scrollIntoView({ block: "start" });
       })
       .catch(function (error) { caption.textContent = text.error + ": " + error.message; section.dataset.state = "error"; });
   }
@@ -204,10 +211,18 @@
   function showItems(answer, list, caption) {
     var parts = [answer.column.label, answer.type_label];
     if (answer.theme_label) parts.push(answer.theme_label);
-    caption.textContent = parts.join(" · ") + " — " + answer.total + " " + text.items.toLowerCase() +
-      (answer.total > answer.items.length ? " (" + text.more.replace("{shown}", answer.items.length).replace("{total}", answer.total) + ")" : "");
-    if (!answer.items.length) list.appendChild(el("li", { text: text.no_items }));
+    caption.textContent = parts.join(" · ") + " — " + answer.total + " " + text.items.toLowerCase();
+    if (!answer.total) list.appendChild(el("li", { text: text.no_items }));
     answer.items.forEach(function (item) { list.appendChild(itemEntry(item)); });
+    var shown = answer.offset + answer.items.length;
+    if (shown < answer.total) {
+      var more = el("button", { type: "button", id: "drill-more",
+        text: text.more.replace("{shown}", shown).replace("{total}", answer.total) });
+      more.addEventListener("click", function () {
+        drill(answer.column.id, answer.type, answer.theme, shown);
+      });
+      list.parentNode.appendChild(more);
+    }
   }
 
   function itemEntry(item) {
