@@ -196,6 +196,60 @@ STATIC_PATHS: dict[str, dict] = {
                           "403": _error("wrong token or writes disabled"), "404": _error("no such document"), **ERRORS},
         },
     },
+    "/api/compare": {"get": {
+        "operationId": "compare", "tags": ["comparison"],
+        "summary": "Items by type of responsible body, themes, role holders and completeness, per region or municipality (and year)",
+        "description": "One column per place (times each year given). An item counts once for each body category it "
+                       "involves (<orgType> for organisations, collective:<orgType> for collective responsibles, none "
+                       "for no responsible party); share = items involving the category / all items of the column.",
+        "parameters": [
+            {"name": "region", "in": "query", "required": False, "style": "form", "explode": True,
+             "description": "a region's ISO 3166-2 code (RU-TUL) or IRI; repeat for more columns",
+             "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "municipality", "in": "query", "required": False, "style": "form", "explode": True,
+             "description": "a municipality's slug (ru-tul-tula) or IRI; repeat for more columns",
+             "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "year", "in": "query", "required": False, "style": "form", "explode": True,
+             "description": "split each place by these years of the acts",
+             "schema": {"type": "array", "items": {"type": "string", "pattern": r"^\d{4}$"}}},
+            {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["ru", "en"]}},
+            {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
+            {"name": "table", "in": "query", "required": False, "description": "the table to download (format=csv only)",
+             "schema": {"type": "string", "enum": ["types", "themes", "roles", "completeness"]}},
+            {"name": "delimiter", "in": "query", "required": False, "description": "CSV delimiter (format=csv only)",
+             "schema": {"type": "string", "enum": sorted(DELIMITERS)}},
+        ],
+        "responses": {"200": {"description": "the comparison", "content": {
+            JSON: {"schema": {"type": "object", "required": ["categories", "themes", "columns", "rule", "version", "cached"],
+                              "properties": {"categories": {"type": "array", "items": {"type": "object"}},
+                                             "themes": {"type": "array", "items": {"type": "object"}},
+                                             "columns": {"type": "array", "items": {"type": "object", "required": [
+                                                 "id", "label", "items", "types", "themes", "roles", "completeness"]}},
+                                             "rule": {"type": "string"}, "version": {"type": "string"}, "cached": {"type": "boolean"}}}},
+            "text/csv": {"schema": {"type": "string"}}}}, **ERRORS},
+    }},
+    "/api/compare/items": {"get": {
+        "operationId": "compare_items", "tags": ["comparison"], "summary": "The plan items behind a number of the comparison",
+        "parameters": [
+            {"name": "column", "in": "query", "required": True, "description": "region:RU-TUL, municipality:ru-tul-tula@2024 …",
+             "schema": {"type": "string", "minLength": 1}},
+            {"name": "type", "in": "query", "required": False, "description": "a body category, none, or all (default)",
+             "schema": {"type": "string"}},
+            {"name": "theme", "in": "query", "required": False, "description": "a theme (themeNetworking or its IRI), or none",
+             "schema": {"type": "string"}},
+            {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0, "default": 0}},
+            {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 200}},
+            {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["ru", "en"]}},
+            {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
+            {"name": "delimiter", "in": "query", "required": False, "schema": {"type": "string", "enum": sorted(DELIMITERS)}},
+        ],
+        "responses": {"200": {"description": "the items, each with its source text span", "content": {
+            JSON: {"schema": {"type": "object", "required": ["column", "total", "items"],
+                              "properties": {"column": {"type": "object"}, "total": {"type": "integer"},
+                                             "items": {"type": "array", "items": {"type": "object", "required": [
+                                                 "item", "number", "title", "act", "line", "span", "excerpt", "responsible"]}}}}},
+            "text/csv": {"schema": {"type": "string"}}}}, **ERRORS},
+    }},
 }
 
 
