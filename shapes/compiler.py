@@ -54,6 +54,22 @@ class Check:
     messages: tuple[Literal, ...]
     query: str
     constraint: Node | None = None
+    kind: str = "single"  # "absent" (MINUS), "present" (a pattern binding ?this), "single"
+    pattern: str = ""  # the grouped form: what is absent / present for a failing focus node
+    target: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The checks and the queries that run them: one query per node shape and kind of check.
+
+    Every query returns ``?check`` (an index into ``checks``), ``?this`` and, when the check
+    reports them, ``?value`` and ``?path``. Grouping evaluates each target once per node shape
+    instead of once per constraint (160 queries → about 60; 12 → 5 s CPU at 1M triples).
+    """
+
+    checks: tuple[Check, ...]
+    queries: tuple[str, ...]
 
 
 def _sh(name: str) -> URIRef:
@@ -181,10 +197,10 @@ class _Compiler:
             classes.append(shape)
         parts += [f"?this {_SUBCLASS} {sparql_term(c)} ." for c in classes]
         parts += [f"VALUES ?this {{ {sparql_term(n)} }}" for n in self.g.objects(shape, _sh("targetNode"))]
-        parts += [f"{{ SELECT DISTINCT ?this WHERE {{ ?this {sparql_term(p)} ?tgt_o . }} }}"
-                  for p in self.g.objects(shape, _sh("targetSubjectsOf"))]
-        parts += [f"{{ SELECT DISTINCT ?this WHERE {{ ?tgt_s {sparql_term(p)} ?this . }} }}"
-                  for p in self.g.objects(shape, _sh("targetObjectsOf"))]
+        # no DISTINCT subquery: it costs more than the duplicates it removes (the SELECT DISTINCT
+        # of each check removes those), 0.27 → 0.15 s CPU per check over 42k spans
+        parts += [f"?this {sparql_term(p)} ?tgt_o ." for p in self.g.objects(shape, _sh("targetSubjectsOf"))]
+        parts += [f"?tgt_s {sparql_term(p)} ?this ." for p in self.g.objects(shape, _sh("targetObjectsOf"))]
         for target in self.g.objects(shape, _sh("target")):
             select = self.g.value(target, _sh("select"))
             if select is None:
@@ -224,12 +240,20 @@ class _Compiler:
             component, pattern, has_value = self.violation(shape, name, value, "?this", query_path, top=True)
             if pattern is None:
                 continue
-            pattern = _as_minus(pattern)
+            absent = _absent_pattern(pattern)
+            pattern = f"MINUS {{ {absent} }}" if absent is not None else pattern
             head = "SELECT DISTINCT ?this WHERE {"
             if has_value:
                 head = "SELECT DISTINCT ?this ?value WHERE {" if path is not None else "SELECT DISTINCT ?this (?this AS ?value) WHERE {"
             query = f"{self.prologue}{head}\n  {target}\n  {pattern}\n}}"
-            checks.append(Check(shape, component, self.severity(shape), path, self.messages(shape), query))
+            if absent is not None:
+                kind, grouped = "absent", absent
+            elif path is not None and pattern.startswith("?this "):
+                kind, grouped = "present", pattern
+            else:
+                kind, grouped = "single", ""
+            checks.append(Check(shape, component, self.severity(shape), path, self.messages(shape), query,
+                                kind=kind, pattern=grouped, target=target))
         return checks
 
     def sparql_check(self, shape: Node, constraint: Node, target: str, path: str | None) -> Check:
@@ -272,6 +296,10 @@ class _Compiler:
 
     def _c_class(self, shape, param, focus, path, value):
         bind, var = self.values(focus, path, value)
+        if var in ("?value", "?this") and path is not None:
+            # top level: the instances of the class once, anti-joined (the same solutions as
+            # FILTER NOT EXISTS, which Oxigraph evaluates per value node)
+            return f"{bind} MINUS {{ {var} {_SUBCLASS} {sparql_term(param)} }}", True
         return f"{bind} FILTER NOT EXISTS {{ {var} {_SUBCLASS} {sparql_term(param)} }}", True
 
     def _c_datatype(self, shape, param, focus, path, value):
@@ -390,18 +418,19 @@ class _Compiler:
         return "(" + " && ".join(tests) + ")" if tests else "true"
 
 
-def _as_minus(pattern: str) -> str:
-    """A top-level ``FILTER NOT EXISTS { … ?this … }`` as ``MINUS { … }``.
+def _absent_pattern(pattern: str) -> str | None:
+    """For a top-level ``FILTER NOT EXISTS { … ?this … }``, the inner pattern; else None.
 
-    The same solutions here (the target binds only ``?this``, which the inner pattern binds), but
-    Oxigraph evaluates MINUS once and anti-joins, while NOT EXISTS with a FILTER inside is
-    re-evaluated per focus node without the binding (schools with a head: 36 s → 0.02 s at 1M).
+    It is run as ``MINUS { … }``: the same solutions here (the target binds only ``?this``,
+    which the inner pattern binds), but Oxigraph evaluates MINUS once and anti-joins, while
+    NOT EXISTS with a FILTER inside is re-evaluated per focus node without the binding (schools
+    with a head: 36 s → 0.02 s at 1M triples).
     """
     text = pattern.strip()
     inner = text[len("FILTER NOT EXISTS "):]
     if text.startswith("FILTER NOT EXISTS {") and _balanced(inner) and re.search(r"\?this\b", inner):
-        return "MINUS " + inner
-    return pattern
+        return inner[1:-1].strip()
+    return None
 
 
 def _no_violation(pattern: str) -> str:
@@ -437,9 +466,38 @@ def compile_shapes(shapes: Graph) -> list[Check]:
     return _Compiler(shapes).checks()
 
 
+def plan_queries(checks: list[Check] | tuple[Check, ...]) -> Plan:
+    """Group the checks of each target into few queries (see :class:`Plan`)."""
+    prologue = checks[0].query[: checks[0].query.index("SELECT")] if checks else ""
+    groups: dict[tuple[str, str], list[int]] = {}
+    queries = []
+    for index, check in enumerate(checks):
+        if check.kind == "single":
+            body = check.query[len(prologue):]
+            head, rest = body.split(" WHERE ", 1)
+            queries.append(f"{prologue}{head} ({index} AS ?check) WHERE {rest}")
+        else:
+            groups.setdefault((check.target, check.kind), []).append(index)
+    for (target, kind), indexes in groups.items():
+        branches = " UNION ".join(f"{{ {checks[i].pattern} BIND ({i} AS ?check) }}" for i in indexes)
+        if kind == "absent":
+            values = " ".join(str(i) for i in indexes)
+            queries.append(f"{prologue}SELECT DISTINCT ?check ?this WHERE {{\n  {target}\n  VALUES ?check {{ {values} }}\n"
+                           f"  MINUS {{ {branches} }}\n}}")
+        else:
+            queries.append(f"{prologue}SELECT DISTINCT ?check ?this ?value WHERE {{\n  {target}\n  {branches}\n}}")
+    return Plan(tuple(checks), tuple(queries))
+
+
 @lru_cache(maxsize=1)
 def default_checks() -> tuple[Check, ...]:
     """The compiled checks of the project's shapes (compiled once per process)."""
     from . import shapes_graph
 
     return tuple(compile_shapes(shapes_graph()))
+
+
+@lru_cache(maxsize=1)
+def default_plan() -> Plan:
+    """The grouped queries of the project's shapes (planned once per process)."""
+    return plan_queries(default_checks())

@@ -70,19 +70,22 @@ def score_iri(act: URIRef, metric: URIRef) -> URIRef:
     return URIRef(f"{act}/completeness/{slug}")
 
 
-def scores(data: Graph) -> list[tuple[URIRef, URIRef, int, int]]:
-    """(act, metric, numerator, denominator) for every act read from a source document."""
-    store = ox.Store()
-    store.bulk_load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+def scores(data: Graph | ox.Store) -> list[tuple[URIRef, URIRef, int, int]]:
+    """(act, metric, numerator, denominator) for every act read from a source document in
+    ``data`` (an rdflib graph, or a pyoxigraph store whose union of graphs is read)."""
+    store = data
+    if isinstance(data, Graph):
+        store = ox.Store()
+        store.bulk_load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     out = []
-    for row in store.query(metrics_query()):
+    for row in store.query(metrics_query(), use_default_graph_as_union=True):
         denominator = int(row["denominator"].value)
         if denominator:
             out.append((URIRef(row["order"].value), URIRef(row["metric"].value), int(row["numerator"].value), denominator))
     return sorted(out)
 
 
-def completeness_graph(data: Graph, act: URIRef | None = None) -> Graph:
+def completeness_graph(data: Graph | ox.Store, act: URIRef | None = None) -> Graph:
     """The completeness scores of the acts in ``data`` (only of ``act`` when given) as triples."""
     graph = Graph()
     for order, metric, numerator, denominator in scores(data):

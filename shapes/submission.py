@@ -10,6 +10,7 @@ The validation graph of a document (``graph/<doc_id>/validation``) holds:
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF
 
@@ -29,7 +30,7 @@ def ingested_act(document: Graph) -> tuple[URIRef | None, URIRef | None]:
 
 
 def merged(*graphs: Graph) -> Graph:
-    """One graph with the triples of several."""
+    """One rdflib graph with the triples of several (e.g. a document and its entities)."""
     out = Graph()
     for graph in graphs:
         for triple in graph:
@@ -37,29 +38,35 @@ def merged(*graphs: Graph) -> Graph:
     return out
 
 
-def validate_document(document: Graph, entities: Graph, *, engine: str = "pyshacl") -> Report:
-    """Validate a document graph together with its contribution to the entities graph."""
-    from .engine import validate, validate_sparql
+def validate_document(document: Graph, entities: Graph, *, engine: str = "pyshacl", store: ox.Store | None = None) -> Report:
+    """Validate a document graph together with its contribution to the entities graph.
+
+    ``store`` may give the same triples already loaded in Oxigraph (with the validation
+    vocabulary, see :func:`.engine.oxigraph_store`) for the ``sparql`` engine.
+    """
+    from .engine import oxigraph_store, validate, validate_oxigraph
 
     if engine not in ENGINES:
         raise BadParameter(f"unknown validation engine {engine!r}: use one of {', '.join(ENGINES)}", parameter="validation_engine")
-    data = merged(document, entities)
-    return validate(data) if engine == "pyshacl" else validate_sparql(data)
+    if engine == "pyshacl":
+        return validate([document, entities])
+    return validate_oxigraph(store if store is not None else oxigraph_store(document, entities))
 
 
 def validate_submission(document: Graph, entities: Graph, *, engine: str = "pyshacl") -> Graph:
     """The validation graph of one document: its SHACL report and its completeness scores."""
     from .completeness import completeness_graph
+    from .engine import oxigraph_store
 
-    report = validate_document(document, entities, engine=engine)
+    store = oxigraph_store(document, entities)
+    report = validate_document(document, entities, engine=engine, store=store)
     act, source = ingested_act(document)
     iri = URIRef(f"{act}/validation") if act is not None else None
     graph = report.to_graph(iri, subject=act)
     if iri is not None and source is not None:
         graph.add((iri, PROV.wasDerivedFrom, source))
     if act is not None:
-        for triple in completeness_graph(merged(document, entities), act):
-            graph.add(triple)
+        graph += completeness_graph(store, act)
     return graph
 
 
