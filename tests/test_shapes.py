@@ -319,3 +319,23 @@ def test_an_unsupported_feature_is_refused_at_compile_time(turtle):
                           format="turtle")
     with pytest.raises(UnsupportedShape):
         compile_shapes(graph)
+
+
+def test_paths_are_rewritten_for_oxigraph_with_the_same_meaning():
+    from shnor_kg.shapes.compiler import evaluation_path
+
+    g = shapes_graph()
+    responsible = g.value(SHS["PlanItem-responsibleMissing"], URIRef(SH.path))
+    assert evaluation_path(g, responsible) == (
+        "(<https://w3id.org/shnor/ontology#responsible>|"
+        "(<https://w3id.org/shnor/ontology#parentItem>+/<https://w3id.org/shnor/ontology#responsible>))")
+    head = g.value(SHS["School-head"], URIRef(SH.path))
+    assert evaluation_path(g, head) == "(^<http://www.w3.org/ns/org#organization>/<http://www.w3.org/ns/org#role>)"
+
+
+def test_the_checks_run_as_a_few_grouped_queries():
+    from shnor_kg.shapes.compiler import default_plan
+
+    plan = default_plan()
+    assert len(plan.queries) < len(plan.checks) / 3
+    assert all("?check" in query for query in plan.queries)
