@@ -248,6 +248,8 @@ def parse_columns(args: Iterable[tuple[str, str]], store, base_iri: str) -> list
             place = resolve_place(name, value, store, base_iri)
             if place not in places:
                 places.append(place)
+            if len(places) > MAX_COLUMNS:
+                raise BadParameter(f"at most {MAX_COLUMNS} places can be compared", parameter=name)
         elif name == "year" and parse_year(value) not in years:
             years.append(parse_year(value))
     if not places:
@@ -443,8 +445,7 @@ class Comparator:
             _add_year(municipality, row["year"])
             if row["year"]:
                 years[int(row["year"][:4])] += acts
-        by_label = lambda d: (d["label"].lower(), d["iri"])  # noqa: E731
-        return {"regions": sorted(regions.values(), key=by_label), "municipalities": sorted(municipalities.values(), key=by_label),
+        return {"regions": sorted(regions.values(), key=_by_label), "municipalities": sorted(municipalities.values(), key=_by_label),
                 "years": sorted(years)}
 
     # answers -----------------------------------------------------------------------------------
@@ -542,7 +543,7 @@ class Comparator:
 
     def _org_types(self) -> list[str]:
         types = [name for name in self.labels() if not name.startswith("theme")]
-        return sorted(types, key=lambda n: category_sort_key(n))
+        return sorted(types, key=category_sort_key)
 
     def check_theme(self, theme: str | None) -> str | None:
         """``None`` (any theme), ``none`` (items without a theme), or a known theme's local name;
@@ -605,6 +606,10 @@ class Comparator:
         type_iri = row["type"] or ox.NamedNode(SHNOR_NS + "otherOrganization")
         return {"iri": iri, "label": _value(row["label"]) or iri, "href": local_href(iri, self.base_iri),
                 "category": category_of(type_iri, row["collective"])}
+
+
+def _by_label(entry: dict) -> tuple:
+    return (entry["label"].lower(), entry["iri"])
 
 
 def _metric_rank(metric: str) -> tuple:
