@@ -230,7 +230,8 @@ def _grid(table: Node) -> _Grid:
     pending: dict[int, int] = {}  # column → rows still covered by a rowspan from above
     cells: list[Node] = []
     spans: list[list[int]] = []
-    for tr in _rows(table):
+    trs = _rows(table)
+    for index, tr in enumerate(trs):
         row: list[Node | None] = []
         widths: list[int] = []
         tds = [c for c in tr.children if isinstance(c, Node) and c.tag in ("td", "th")]
@@ -239,7 +240,7 @@ def _grid(table: Node) -> _Grid:
                 pending[len(row)] -= 1
                 row.append(None)
             colspan = max(1, min(_int(td.attrs.get("colspan"), 1), 1000))
-            rowspan = max(1, min(_int(td.attrs.get("rowspan"), 1), 10000))
+            rowspan = max(1, min(_int(td.attrs.get("rowspan"), 1), len(trs) - index))  # not past the table
             for k in range(colspan):
                 if rowspan > 1:
                     pending[len(row) + k] = rowspan - 1
@@ -250,6 +251,8 @@ def _grid(table: Node) -> _Grid:
         while pending.get(len(row), 0) > 0:
             pending[len(row)] -= 1
             row.append(None)
+        for k in [k for k, v in pending.items() if k > len(row) and v > 0]:  # covered beyond this row's end
+            pending[k] -= 1
         rows.append(row)
         spans.append(widths)
     width = max((len(r) for r in rows), default=0)
