@@ -12,6 +12,7 @@ from flask import Blueprint, Response, render_template, request
 
 from ..errors import BadParameter, NotFound
 from ..ontology import SHNOR_NS
+from . import i18n
 from . import network as net
 from . import network_queries as q
 from .app import services
@@ -20,61 +21,68 @@ from .network_filters import FILTER_NAMES, Filters, parse_filters
 blueprint = Blueprint("network", __name__)
 
 MEDIA_TYPES = {"json": "application/json", "graphml": "application/graphml+xml", "gexf": "application/gexf+xml"}
-LANGS = ("ru", "en")
-
-#: Labels of the structural roles (the roles that are ``shnor:Roles`` concepts come from the vocabulary).
-ROLE_LABELS = {
-    "issuer": {"ru": "издатель акта", "en": "issuer"},
-    "signer": {"ru": "подписал", "en": "signer"},
-    "targetSchool": {"ru": "школа-участница (ШНОР)", "en": "target school"},
-    "operator": {"ru": "муниципальный оператор", "en": "operator"},
-    "mentor": {"ru": "школа-наставник", "en": "mentor school"},
-    "mentee": {"ru": "подшефная школа", "en": "mentee school"},
-    "responsible": {"ru": "ответственный за мероприятия", "en": "responsible for plan items"},
-    "concerned": {"ru": "упомянута в мероприятиях", "en": "named in plan items"},
-}
-
-TEXT = {
+#: The page's words (``network.*``) and the labels of the structural roles (``network.role.*``; the
+#: roles that are ``shnor:Roles`` concepts come from the vocabulary).
+i18n.register({
     "ru": {
-        "title": "Сеть школ и организаций", "kind": "Сеть", "mentorship": "наставничество",
-        "co-responsibility": "соисполнители", "participation": "участие в актах", "region": "Регион",
-        "municipality": "Муниципалитет", "year": "Год", "theme": "Тема", "any": "все",
-        "search": "Поиск по названию", "colour": "Цвет", "by_type": "по типу", "by_community": "по сообществу",
-        "size": "Размер", "layout": "Укладка", "layout_run": "уточнить (ForceAtlas2)", "layout_stop": "остановить",
-        "nodes": "узлов", "edges": "связей", "components": "компонент", "communities": "сообществ",
-        "school": "школа", "organization": "организация", "collective": "коллективный исполнитель",
-        "person": "лицо", "act": "акт", "metrics": "Показатели", "acts": "Акты и роли", "heads": "Руководитель",
-        "resource": "страница ресурса", "close": "закрыть", "unmentored": "Школы без наставника",
-        "mentor_load": "Нагрузка наставников", "loading": "загрузка…", "empty": "Нет данных для этих фильтров",
-        "degree": "степень", "weighted_degree": "взвешенная степень", "betweenness": "посредничество",
-        "component": "компонента", "community": "сообщество", "mentees": "подшефных", "mentors": "наставников",
-        "items": "мероприятий", "export": "Выгрузка", "apply": "Показать", "no_webgl": "Браузер не поддерживает WebGL",
-        "municipality_of": "Муниципалитет", "shared_items": "общих мероприятий",
+        "network.title": "Сеть школ и организаций", "network.kind": "Сеть", "network.mentorship": "наставничество",
+        "network.co-responsibility": "соисполнители", "network.participation": "участие в актах",
+        "network.region": "Регион", "network.municipality": "Муниципалитет", "network.year": "Год",
+        "network.theme": "Тема", "network.any": "все", "network.search": "Поиск по названию",
+        "network.colour": "Цвет", "network.by_type": "по типу", "network.by_community": "по сообществу",
+        "network.size": "Размер", "network.layout": "Укладка", "network.layout_run": "уточнить (ForceAtlas2)",
+        "network.layout_stop": "остановить", "network.nodes": "узлов", "network.edges": "связей",
+        "network.components": "компонент", "network.communities": "сообществ", "network.school": "школа",
+        "network.organization": "организация", "network.collective": "коллективный исполнитель",
+        "network.person": "лицо", "network.act": "акт", "network.metrics": "Показатели",
+        "network.acts": "Акты и роли", "network.heads": "Руководитель", "network.resource": "страница ресурса",
+        "network.close": "закрыть", "network.unmentored": "Школы без наставника",
+        "network.mentor_load": "Нагрузка наставников", "network.loading": "загрузка…",
+        "network.empty": "Нет данных для этих фильтров", "network.degree": "степень",
+        "network.weighted_degree": "взвешенная степень", "network.betweenness": "посредничество",
+        "network.component": "компонента", "network.community": "сообщество", "network.mentees": "подшефных",
+        "network.mentors": "наставников", "network.items": "мероприятий", "network.export": "Выгрузка",
+        "network.apply": "Показать", "network.no_webgl": "Браузер не поддерживает WebGL",
+        "network.municipality_of": "Муниципалитет", "network.shared_items": "общих мероприятий",
+        "network.role.issuer": "издатель акта", "network.role.signer": "подписал",
+        "network.role.targetSchool": "школа-участница (ШНОР)", "network.role.operator": "муниципальный оператор",
+        "network.role.mentor": "школа-наставник", "network.role.mentee": "подшефная школа",
+        "network.role.responsible": "ответственный за мероприятия",
+        "network.role.concerned": "упомянута в мероприятиях",
     },
     "en": {
-        "title": "Network of schools and organisations", "kind": "Network", "mentorship": "mentorship",
-        "co-responsibility": "co-responsibility", "participation": "participation in acts", "region": "Region",
-        "municipality": "Municipality", "year": "Year", "theme": "Theme", "any": "all",
-        "search": "Search by name", "colour": "Colour", "by_type": "by type", "by_community": "by community",
-        "size": "Size", "layout": "Layout", "layout_run": "refine (ForceAtlas2)", "layout_stop": "stop",
-        "nodes": "nodes", "edges": "edges", "components": "components", "communities": "communities",
-        "school": "school", "organization": "organisation", "collective": "collective party",
-        "person": "person", "act": "act", "metrics": "Metrics", "acts": "Acts and roles", "heads": "Head",
-        "resource": "resource page", "close": "close", "unmentored": "Schools without a mentor",
-        "mentor_load": "Mentor load", "loading": "loading…", "empty": "No data for these filters",
-        "degree": "degree", "weighted_degree": "weighted degree", "betweenness": "betweenness",
-        "component": "component", "community": "community", "mentees": "mentees", "mentors": "mentors",
-        "items": "plan items", "export": "Export", "apply": "Show", "no_webgl": "This browser has no WebGL",
-        "municipality_of": "Municipality", "shared_items": "shared items",
+        "network.title": "Network of schools and organisations", "network.kind": "Network",
+        "network.mentorship": "mentorship", "network.co-responsibility": "co-responsibility",
+        "network.participation": "participation in acts", "network.region": "Region",
+        "network.municipality": "Municipality", "network.year": "Year", "network.theme": "Theme",
+        "network.any": "all", "network.search": "Search by name", "network.colour": "Colour",
+        "network.by_type": "by type", "network.by_community": "by community", "network.size": "Size",
+        "network.layout": "Layout", "network.layout_run": "refine (ForceAtlas2)", "network.layout_stop": "stop",
+        "network.nodes": "nodes", "network.edges": "edges", "network.components": "components",
+        "network.communities": "communities", "network.school": "school", "network.organization": "organisation",
+        "network.collective": "collective party", "network.person": "person", "network.act": "act",
+        "network.metrics": "Metrics", "network.acts": "Acts and roles", "network.heads": "Head",
+        "network.resource": "resource page", "network.close": "close",
+        "network.unmentored": "Schools without a mentor", "network.mentor_load": "Mentor load",
+        "network.loading": "loading…", "network.empty": "No data for these filters", "network.degree": "degree",
+        "network.weighted_degree": "weighted degree", "network.betweenness": "betweenness",
+        "network.component": "component", "network.community": "community", "network.mentees": "mentees",
+        "network.mentors": "mentors", "network.items": "plan items", "network.export": "Export",
+        "network.apply": "Show", "network.no_webgl": "This browser has no WebGL",
+        "network.municipality_of": "Municipality", "network.shared_items": "shared items",
+        "network.role.issuer": "issuer", "network.role.signer": "signer",
+        "network.role.targetSchool": "target school", "network.role.operator": "operator",
+        "network.role.mentor": "mentor school", "network.role.mentee": "mentee school",
+        "network.role.responsible": "responsible for plan items", "network.role.concerned": "named in plan items",
     },
-}
+})
+ROLES = ("issuer", "signer", "targetSchool", "operator", "mentor", "mentee", "responsible", "concerned")
 
 
-def _lang() -> str:
-    lang = request.args.get("lang") or services().config.default_lang
-    if lang not in LANGS:
-        raise BadParameter(f"'lang' must be one of {', '.join(LANGS)}, not {lang!r}", parameter="lang")
-    return lang
+def script_text(lang: str) -> dict[str, str]:
+    """The page's words for network.js (``network.*`` without the prefix, role labels left out)."""
+    keys = (k for k in i18n.MESSAGES["ru"] if k.startswith("network.") and not k.startswith("network.role."))
+    return {k.removeprefix("network."): i18n.t(k, lang) for k in keys}
 
 
 def resource_href(iri: str) -> str | None:
@@ -122,8 +130,8 @@ def network_api(kind: str) -> Response:
 
 
 def _role_label(key: str, directory: net.Directory, lang: str) -> str:
-    if key in ROLE_LABELS:
-        return ROLE_LABELS[key][lang]
+    if key in ROLES:
+        return i18n.t(f"network.role.{key}", lang)
     concept = directory.concepts.get(SHNOR_NS + key) or directory.concepts.get(key) or {}
     return concept.get(lang) or concept.get("ru") or key
 
@@ -168,7 +176,7 @@ def node_api() -> Response:
     iri = request.args.get("id", "").strip()
     if not iri.startswith(("http://", "https://")):
         raise BadParameter("'id' must be the IRI of a node", parameter="id")
-    body = json.dumps(node_details(iri, _lang()), ensure_ascii=False)
+    body = json.dumps(node_details(iri, i18n.current_lang()), ensure_ascii=False)
     return Response(body, mimetype="application/json")
 
 
@@ -190,13 +198,12 @@ def facets(lang: str) -> dict:
 @blueprint.get("/network")
 def network_page() -> str:
     """The interactive network browser (sigma.js over WebGL, layout refined in a web worker)."""
-    lang = _lang()
+    lang = i18n.current_lang()
     kind = request.args.get("kind") or "mentorship"
     if kind not in net.KINDS:
         raise BadParameter(f"'kind' must be one of {', '.join(net.KINDS)}, not {kind!r}", parameter="kind")
     filters = _filters("kind", "lang")
-    roles = {k: v[lang] for k, v in ROLE_LABELS.items()}
     boot = {"lang": lang, "kind": kind, "kinds": list(net.KINDS), "filters": filters.as_dict(),
-            "facets": facets(lang), "text": TEXT[lang], "roles": roles, "filterNames": list(FILTER_NAMES)}
+            "facets": facets(lang), "text": script_text(lang), "filterNames": list(FILTER_NAMES)}
     data_url = f"/api/network/{kind}?" + urlencode([*((k, str(v)) for k, v in filters.as_dict().items()), ("provenance", "none")])
-    return render_template("network.html", lang=lang, text=TEXT[lang], boot=boot, kinds=net.KINDS, kind=kind, data_url=data_url)
+    return render_template("network.html", boot=boot, kinds=net.KINDS, kind=kind, data_url=data_url)

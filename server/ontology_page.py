@@ -16,47 +16,52 @@ from flask import Blueprint, Response, render_template, request
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from ..errors import BadParameter, NotFound
+from ..errors import NotFound
 from ..ontology import ONTOLOGY_IRI, PREFIXES, SCHEMA, SHNOR, SHNOR_NS
 from ..ontology.vocabulary import load_vocabulary
+from . import i18n
 
 blueprint = Blueprint("ontology", __name__)
 
 TURTLE = "text/turtle"
-LANGUAGES = ("ru", "en")
 _ONTOLOGY = URIRef(ONTOLOGY_IRI)
 _PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 _CONCEPT_EXTRAS = (SHNOR.headingKeyword, SHNOR.qualifierPhrase)
 
-#: The page's own words in each language (labels and comments come from the vocabulary).
-UI_TEXT: dict[str, dict[str, str]] = {
+#: The page's own words (labels and comments come from the vocabulary).
+i18n.register({
     "ru": {
-        "page": "Онтология", "version": "Версия", "version_iri": "IRI версии", "license": "Лицензия",
-        "creator": "Авторы", "changes": "Изменения", "namespace": "Пространство имён",
-        "download": "Turtle (онтология и все схемы понятий)", "classes": "Классы", "properties": "Свойства",
-        "schemes": "Схемы понятий", "external": "Термины других словарей, которые мы используем",
-        "term": "Термин", "label_ru": "Название (рус.)", "label_en": "Название (англ.)",
-        "comment": "Описание", "kind": "Вид", "supers": "Надклассы и надсвойства", "domain": "Область определения",
-        "range": "Область значений",
-        "domain_includes": "Область определения (одно из)", "range_includes": "Область значений (одно из)", "notation": "Код", "definition": "Определение", "extras": "Ключи сопоставления",
-        "types": "Другие типы", "resolve": "IRI терминов https://w3id.org/shnor/ontology#X перенаправляются "
-        "сервисом w3id.org на эту страницу; фрагмент #X выбирает якорь термина.",
-        "other_lang": "English", "other_lang_code": "en",
+        "ontology.page": "Онтология", "ontology.version": "Версия", "ontology.version_iri": "IRI версии",
+        "ontology.license": "Лицензия", "ontology.creator": "Авторы", "ontology.changes": "Изменения",
+        "ontology.namespace": "Пространство имён", "ontology.download": "Turtle (онтология и все схемы понятий)",
+        "ontology.classes": "Классы", "ontology.properties": "Свойства", "ontology.schemes": "Схемы понятий",
+        "ontology.external": "Термины других словарей, которые мы используем", "ontology.term": "Термин",
+        "ontology.label_ru": "Название (рус.)", "ontology.label_en": "Название (англ.)",
+        "ontology.comment": "Описание", "ontology.kind": "Вид", "ontology.supers": "Надклассы и надсвойства",
+        "ontology.domain": "Область определения", "ontology.range": "Область значений",
+        "ontology.domain_includes": "Область определения (одно из)",
+        "ontology.range_includes": "Область значений (одно из)", "ontology.notation": "Код",
+        "ontology.definition": "Определение", "ontology.extras": "Ключи сопоставления",
+        "ontology.types": "Другие типы",
+        "ontology.resolve": "IRI терминов https://w3id.org/shnor/ontology#X перенаправляются сервисом w3id.org "
+                            "на эту страницу; фрагмент #X выбирает якорь термина.",
     },
     "en": {
-        "page": "Ontology", "version": "Version", "version_iri": "Version IRI", "license": "Licence",
-        "creator": "Creators", "changes": "Changes", "namespace": "Namespace",
-        "download": "Turtle (the ontology and every concept scheme)", "classes": "Classes",
-        "properties": "Properties", "schemes": "Concept schemes", "external": "Terms of other vocabularies that we use",
-        "term": "Term", "label_ru": "Label (Russian)", "label_en": "Label (English)",
-        "comment": "Description", "kind": "Kind", "supers": "Super-classes and super-properties", "domain": "Domain",
-        "range": "Range",
-        "domain_includes": "Domain includes", "range_includes": "Range includes", "notation": "Notation", "definition": "Definition", "extras": "Matching keys",
-        "types": "Other types", "resolve": "Term IRIs https://w3id.org/shnor/ontology#X are redirected by "
-        "w3id.org to this page; the fragment #X selects the term's anchor.",
-        "other_lang": "Русский", "other_lang_code": "ru",
+        "ontology.page": "Ontology", "ontology.version": "Version", "ontology.version_iri": "Version IRI",
+        "ontology.license": "Licence", "ontology.creator": "Creators", "ontology.changes": "Changes",
+        "ontology.namespace": "Namespace", "ontology.download": "Turtle (the ontology and every concept scheme)",
+        "ontology.classes": "Classes", "ontology.properties": "Properties", "ontology.schemes": "Concept schemes",
+        "ontology.external": "Terms of other vocabularies that we use", "ontology.term": "Term",
+        "ontology.label_ru": "Label (Russian)", "ontology.label_en": "Label (English)",
+        "ontology.comment": "Description", "ontology.kind": "Kind",
+        "ontology.supers": "Super-classes and super-properties", "ontology.domain": "Domain",
+        "ontology.range": "Range", "ontology.domain_includes": "Domain includes",
+        "ontology.range_includes": "Range includes", "ontology.notation": "Notation",
+        "ontology.definition": "Definition", "ontology.extras": "Matching keys", "ontology.types": "Other types",
+        "ontology.resolve": "Term IRIs https://w3id.org/shnor/ontology#X are redirected by w3id.org to this page; "
+                            "the fragment #X selects the term's anchor.",
     },
-}
+})
 
 
 @dataclass(frozen=True)
@@ -212,13 +217,6 @@ def ontology_doc(lang: str) -> OntologyDoc:
     )
 
 
-def _language() -> str:
-    lang = request.args.get("lang", "ru")
-    if lang not in LANGUAGES:
-        raise BadParameter(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", parameter="lang")
-    return lang
-
-
 def _turtle_response() -> Response:
     response = Response(vocabulary_turtle(), mimetype=TURTLE)
     response.charset = "utf-8"
@@ -228,14 +226,13 @@ def _turtle_response() -> Response:
 def _negotiated() -> Response:
     """Turtle when the client prefers ``text/turtle`` to HTML, else the documentation page."""
     best = request.accept_mimetypes.best_match(["text/html", TURTLE], default="text/html")
-    response = _turtle_response() if best == TURTLE else Response(_page(_language()), mimetype="text/html")
+    response = _turtle_response() if best == TURTLE else Response(_page(i18n.current_lang()), mimetype="text/html")
     response.vary.add("Accept")
     return response
 
 
 def _page(lang: str) -> str:
-    return render_template("ontology.html", doc=ontology_doc(lang), lang=lang, t=UI_TEXT[lang],
-                           ontology_iri=ONTOLOGY_IRI, namespace=SHNOR_NS)
+    return render_template("ontology.html", doc=ontology_doc(lang), ontology_iri=ONTOLOGY_IRI, namespace=SHNOR_NS)
 
 
 @blueprint.get("/ontology")

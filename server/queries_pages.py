@@ -14,36 +14,44 @@ from ..queries import get_query, load_catalogue
 from ..queries.formats import cell
 from ..queries.params import compact_iri
 from ..queries.views import bar_data, timeline_rows
+from . import i18n
 from .api_queries import query_arguments, runner
 from .app import services
-from .i18n import current_lang
 
 blueprint = Blueprint("queries_pages", __name__)
 
-TEXT = {
+i18n.register({
     "ru": {
-        "catalogue": "Исследовательские запросы", "intro": "Готовые запросы к графу: выберите запрос, задайте параметры, скачайте результат в CSV.",
-        "view": "Вид", "params": "Параметры", "run": "Выполнить", "sparql": "Текст запроса SPARQL", "result": "Результат",
-        "rows": "строк", "truncated": "результат обрезан по лимиту строк", "download": "Скачать",
-        "csv_excel": "CSV для Excel (;)", "any": "— любой —", "required": "обязательный", "cached": "из кэша",
-        "elapsed": "мс", "network_link": "Открыть в обозревателе сети", "no_rows": "Нет строк.",
-        "missing": "Задайте обязательные параметры и нажмите «Выполнить».", "back": "Все запросы",
-        "table": "таблица", "bar": "столбчатая диаграмма", "network": "сеть", "timeline": "временная шкала",
-        "chart_missing": "Диаграмма недоступна (библиотека Chart.js не установлена: make assets); данные — в таблице ниже.",
-        "version": "версия данных",
+        "queries.catalogue": "Исследовательские запросы",
+        "queries.intro": "Готовые запросы к графу: выберите запрос, задайте параметры, скачайте результат в CSV.",
+        "queries.view": "Вид", "queries.params": "Параметры", "queries.run": "Выполнить",
+        "queries.sparql": "Текст запроса SPARQL", "queries.result": "Результат", "queries.rows": "строк",
+        "queries.truncated": "результат обрезан по лимиту строк", "queries.download": "Скачать",
+        "queries.csv_excel": "CSV для Excel (;)", "queries.any": "— любой —", "queries.required": "обязательный",
+        "queries.cached": "из кэша", "queries.elapsed": "мс", "queries.network_link": "Открыть в обозревателе сети",
+        "queries.no_rows": "Нет строк.", "queries.missing": "Задайте обязательные параметры и нажмите «Выполнить».",
+        "queries.back": "Все запросы", "queries.table": "таблица", "queries.bar": "столбчатая диаграмма",
+        "queries.network": "сеть", "queries.timeline": "временная шкала",
+        "queries.chart_missing": "Диаграмма недоступна (библиотека Chart.js не установлена: make assets); "
+                                 "данные — в таблице ниже.",
+        "queries.version": "версия данных",
     },
     "en": {
-        "catalogue": "Research queries", "intro": "Ready-made queries over the graph: pick one, set its parameters, download the result as CSV.",
-        "view": "View", "params": "Parameters", "run": "Run", "sparql": "SPARQL text", "result": "Result",
-        "rows": "rows", "truncated": "result cut at the row limit", "download": "Download",
-        "csv_excel": "CSV for Excel (;)", "any": "— any —", "required": "required", "cached": "cached",
-        "elapsed": "ms", "network_link": "Open in the network browser", "no_rows": "No rows.",
-        "missing": "Set the required parameters and press Run.", "back": "All queries",
-        "table": "table", "bar": "bar chart", "network": "network", "timeline": "timeline",
-        "chart_missing": "The chart is unavailable (Chart.js is not installed: make assets); the data is in the table below.",
-        "version": "data version",
+        "queries.catalogue": "Research queries",
+        "queries.intro": "Ready-made queries over the graph: pick one, set its parameters, download the result as CSV.",
+        "queries.view": "View", "queries.params": "Parameters", "queries.run": "Run", "queries.sparql": "SPARQL text",
+        "queries.result": "Result", "queries.rows": "rows", "queries.truncated": "result cut at the row limit",
+        "queries.download": "Download", "queries.csv_excel": "CSV for Excel (;)", "queries.any": "— any —",
+        "queries.required": "required", "queries.cached": "cached", "queries.elapsed": "ms",
+        "queries.network_link": "Open in the network browser", "queries.no_rows": "No rows.",
+        "queries.missing": "Set the required parameters and press Run.", "queries.back": "All queries",
+        "queries.table": "table", "queries.bar": "bar chart", "queries.network": "network",
+        "queries.timeline": "timeline",
+        "queries.chart_missing": "The chart is unavailable (Chart.js is not installed: make assets); "
+                                 "the data is in the table below.",
+        "queries.version": "data version",
     },
-}
+})
 
 
 def resource_href(iri: str) -> str | None:
@@ -55,21 +63,21 @@ def resource_href(iri: str) -> str | None:
 @blueprint.get("/queries")
 def catalogue_page() -> str:
     """The list of stored queries in the page language."""
-    lang = current_lang()
+    lang = i18n.current_lang()
     entries = [q.summary(lang) for q in load_catalogue().values()]
-    return render_template("queries_catalogue.html", text=TEXT[lang], entries=entries)
+    return render_template("queries_catalogue.html", entries=entries)
 
 
 @blueprint.get("/queries/<name>")
 def query_page(name: str):
     """One stored query: form, SPARQL text, result in its default view, downloads."""
-    lang = current_lang()
+    lang = i18n.current_lang()
     query = get_query(name)
     raw = query_arguments(name, ignore=())
     if query.param("lang") is not None:
         raw["lang"] = lang  # the page language is the label language
     fields = _form_fields(query, raw, lang)
-    context = {"text": TEXT[lang], "query": query.summary(lang), "fields": fields,
+    context = {"query": query.summary(lang), "fields": fields,
                "execution": None, "error": None, "sparql": query.sparql()}
     missing = [p.name for p in query.params if p.required and not (raw.get(p.name) or "").strip()]
     status = 200
@@ -141,7 +149,7 @@ def _downloads(name: str) -> list[tuple[str, str]]:
     base = f"/api/queries/{name}?"
     return [
         ("CSV", base + urlencode(args + [("format", "csv")])),
-        ("csv_excel", base + urlencode(args + [("format", "csv"), ("delimiter", ";")])),
+        (i18n.t("queries.csv_excel"), base + urlencode(args + [("format", "csv"), ("delimiter", ";")])),
         ("TSV", base + urlencode(args + [("format", "tsv")])),
         ("JSON", base + urlencode(args + [("format", "json")])),
         ("SPARQL JSON", base + urlencode(args + [("format", "sparql-json")])),

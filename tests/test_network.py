@@ -368,6 +368,27 @@ def test_page_renders_in_both_languages(client, lang, phrase):
     assert len(scripts) == 4 and all(src.startswith("/static/") for src in scripts)
 
 
+def _boot(html: str) -> dict:
+    return json.loads(html.split('id="network-boot">', 1)[1].split("</script>", 1)[0])
+
+
+def test_language_is_remembered_and_an_unknown_one_ignored(client):
+    """The shared rule of server/i18n.py: ?lang, else the cookie it set, else the default."""
+    response = client.get("/network", query_string={"lang": "en", "kind": "participation"})
+    html = response.get_data(as_text=True)
+    assert "lang=en" in response.headers["Set-Cookie"]
+    assert 'href="/network?kind=participation&amp;lang=ru"' in html  # the switch keeps the page's parameters
+    assert _boot(html)["text"]["loading"] == "loading…" and _boot(html)["text"]["participation"] == "participation in acts"
+    remembered = client.get("/network").get_data(as_text=True)
+    assert '<html lang="en">' in remembered and _boot(remembered)["lang"] == "en"
+    details = get(client, "/api/network/node", id=school(2))  # the panel follows the cookie too
+    assert {r["label"] for a in details["acts"] for r in a["roles"]} >= {"mentee school"}
+    ignored = client.get("/network", query_string={"lang": "de"})
+    assert ignored.status_code == 200 and _boot(ignored.get_data(as_text=True))["lang"] == "en"
+    fresh = client.application.test_client().get("/network?lang=de")
+    assert fresh.status_code == 200 and _boot(fresh.get_data(as_text=True))["lang"] == "ru"
+
+
 def test_page_refuses_a_bad_filter(client):
     response = client.get("/network", query_string={"year": "soon"}, headers={"Accept": "text/html"})
     assert response.status_code == 400 and "year" in response.get_data(as_text=True)

@@ -85,17 +85,22 @@ def test_page_shows_labels_in_both_languages_comments_and_supers(page_client):
     assert "<html lang=\"ru\"" in html and "Классы" in html
 
 
-def test_english_switch(page_client):
-    html = page_client.get("/ontology?lang=en").get_data(as_text=True)
+def test_english_switch_is_remembered(page_client):
+    client = page_client.application.test_client()  # its own cookies
+    response = client.get("/ontology?lang=en")
+    html = response.get_data(as_text=True)
     assert "<html lang=\"en\"" in html and "Classes" in html
     assert "A general-education school. The data states both types" in html
-    assert 'href="?lang=ru"' in html
+    assert 'id="lang-switch" class="lang-switch" href="/ontology?lang=ru"' in html
+    assert "lang=en" in response.headers["Set-Cookie"]
+    again = client.get("/ontology").get_data(as_text=True)  # the cookie chooses English now
+    assert "<html lang=\"en\"" in again and "Classes" in again
 
 
-def test_unknown_language_is_a_bad_parameter(page_client):
-    response = page_client.get("/ontology?lang=de", headers={"Accept": "application/json"})
-    assert response.status_code == 400
-    assert response.get_json()["error"]["parameter"] == "lang"
+def test_an_unknown_language_is_ignored(page_client):
+    response = page_client.get("/ontology?lang=de", headers={"Accept": "text/html"})
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    assert "<html lang=\"ru\"" in response.get_data(as_text=True)
 
 
 def test_theme_keywords_and_qualifier_phrases_are_documented(page_client):

@@ -74,7 +74,7 @@
   function syncUrl() {
     const q = queryString({ kind: $("net-kind").value, lang: boot.lang });
     history.replaceState(null, "", "/network?" + q);
-    $("switch-lang").href = "/network?" + queryString({ kind: $("net-kind").value, lang: boot.lang === "ru" ? "en" : "ru" });
+    $("lang-switch").href = "/network?" + queryString({ kind: $("net-kind").value, lang: boot.lang === "ru" ? "en" : "ru" });
     const kind = $("net-kind").value;
     $("export-graphml").href = `/api/network/${kind}?` + queryString({ format: "graphml" });
     $("export-gexf").href = `/api/network/${kind}?` + queryString({ format: "gexf" });
