@@ -1,8 +1,9 @@
 """Building the block model from a document that already knows its paragraphs and tables.
 
 The .docx, .html and .pdf readers find paragraphs and table cells in their own way; they all
-hand them to a :class:`LayoutBuilder`, which writes the one normalised text the spans point
-into and the blocks with their offsets:
+hand them to a :class:`LayoutBuilder` (a :class:`~.blocks.TextBuilder` with these rules), which
+writes the one normalised text the spans point into and the blocks with their offsets — so that a
+structured document yields the same blocks as its plain-text export:
 
 * a paragraph is written as its lines (a line break inside a paragraph starts a new line);
   every non-blank line becomes one :class:`~.blocks.Paragraph`, trimmed, as the plain-text
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .blocks import Block, Cell, Paragraph, RawDocument, Row, Table
+from .blocks import Cell, Paragraph, RawDocument, Row, Table, TextBuilder
 
 #: Characters that mean "line break" inside a paragraph or cell once read.
 _BREAKS = str.maketrans({"\r": "\n", "\v": "\n", "\f": "\n", "\u2028": "\n", "\u2029": "\n", "\x85": "\n"})
@@ -32,22 +33,13 @@ def clean_piece(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-class LayoutBuilder:
-    """Accumulates the normalised text and the blocks of one document, in reading order."""
+class LayoutBuilder(TextBuilder):
+    """:class:`~.blocks.TextBuilder` with the format readers' rules (see the module docstring):
+    one paragraph block per line, layout tables as paragraphs, tabs inside cells kept."""
 
     def __init__(self) -> None:
-        self._parts: list[str] = []
-        self._length = 0
-        self._blocks: list[Block] = []
+        super().__init__()
         self.notes: list[str] = []
-
-    # -- writing -----------------------------------------------------------------------------
-
-    def _write(self, text: str) -> int:
-        start = self._length
-        self._parts.append(text)
-        self._length += len(text)
-        return start
 
     def blank(self) -> None:
         """An empty line (an empty paragraph of the source)."""
@@ -82,13 +74,12 @@ class LayoutBuilder:
         return cells
 
     def _layout_row(self, row: list[str]) -> None:
-        """The cells of a layout table, side by side on one line, each a paragraph."""
+        """The cells of a layout table side by side, tab-separated; each line of a cell a paragraph."""
         for k, text in enumerate(row):
-            start = 0
             for j, line in enumerate(text.split("\n")):
-                begin = self._write(("\n" if j else "") + line) + (1 if j else 0)
-                start = begin
-                block = _trimmed_paragraph(line, start)
+                if j:
+                    self._write("\n")
+                block = _trimmed_paragraph(line, self._write(line))
                 if block is not None:
                     self._blocks.append(block)
             self._write("\t" if k < len(row) - 1 else "\n")
@@ -96,9 +87,8 @@ class LayoutBuilder:
     # -- result --------------------------------------------------------------------------------
 
     def build(self, name: str, media_type: str, notes: list[str] | tuple[str, ...] = ()) -> RawDocument:
-        """The :class:`RawDocument` written so far."""
-        return RawDocument(name=name, text="".join(self._parts), blocks=tuple(self._blocks), media_type=media_type,
-                           notes=tuple(self.notes) + tuple(notes))
+        """The :class:`RawDocument` written so far, with the builder's notes and ``notes``."""
+        return self.document(name, media_type, tuple(self.notes) + tuple(notes))
 
     @property
     def block_count(self) -> int:
