@@ -4,6 +4,7 @@ switch (remembered in the cookie), the right ``lang`` attribute and no message k
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -107,3 +108,13 @@ def test_an_unknown_language_is_ignored_everywhere(sample_app, key_pattern):
         response = client.get(path + ("&" if "?" in path else "?") + "lang=de")
         _check_page(response, path, section, status, "ru", key_pattern)
         assert "lang=" not in response.headers.get("Set-Cookie", "")
+
+
+def test_the_readme_table_lists_every_page_and_api(sample_app):
+    """README's "Pages and APIs" names each route of the app (in Flask's spelling) and nothing else."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Pages and APIs\n", 1)[1].split("\n## ", 1)[0]
+    listed = {path for row in section.splitlines() if row.startswith("| `")
+              for path in re.findall(r"`(/[^`?]*)", row.split(" | ", 1)[0])}
+    routes = {rule.rule for rule in sample_app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert listed == routes
