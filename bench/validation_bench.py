@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import sys
@@ -147,16 +148,18 @@ def whole_graph(quads: list[ox.Quad], sample_keys: set[tuple], copies: int, tmp:
     from shnor_kg.server.catalog import Catalog
 
     catalog = Catalog(store, data_dir)
-    runs, report = [], None
+    runs, cpu, report = [], [], None
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         report = validate_graph_of(store, catalog, engine="sparql")
         runs.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     correct = report.keys() == expected_keys(sample_keys, copies)
     quads_in_store = store.triple_count()
     store.close()
     return {"copies": copies, "quads": quads_in_store, "commit_s": round(commit_s, 1), "open_s": round(open_s, 1),
             "validate_s": [round(r, 2) for r in runs], "validate_median_s": round(statistics.median(runs), 2),
+            "validate_cpu_s": [round(c, 2) for c in cpu], "load_average": [round(x, 1) for x in os.getloadavg()],
             "results": len(report.results), "counts": report.counts(), "exactly_the_renamed_sample_results": correct}
 
 
@@ -209,7 +212,8 @@ def main(argv: list[str] | None = None) -> None:
         report["whole_graph"] = whole_graph(quads, sample.keys(), copies, Path(tmp), args.repeat)
     whole = report["whole_graph"]
     print(f"whole graph, {whole['copies']} copies, {whole['quads']} quads: committed in {whole['commit_s']} s, "
-          f"opened in {whole['open_s']} s, validated in {whole['validate_s']} s (median {whole['validate_median_s']} s); "
+          f"opened in {whole['open_s']} s, validated in {whole['validate_s']} s (median {whole['validate_median_s']} s, "
+          f"CPU {whole['validate_cpu_s']} s, load average {whole['load_average']}); "
           f"{whole['results']} results {whole['counts']}; exactly the renamed sample results: "
           f"{whole['exactly_the_renamed_sample_results']}")
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

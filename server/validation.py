@@ -255,10 +255,36 @@ SELECT ?region ?metric (SUM(?numerator) AS ?numerators) (SUM(?denominator) AS ?d
 }
 
 
-def completeness_rows(store, level: str = "document") -> list[dict]:
-    """Stored completeness scores per act, or summed per municipality or region (exact shares)."""
+LABELS_QUERY = "SELECT ?thing ?label WHERE { VALUES ?thing { %s } ?thing skos:prefLabel ?label }"
+
+
+def place_labels(store, iris: set[str], lang: str) -> dict[str, str]:
+    """skos:prefLabel of municipalities and regions in ``lang`` (else Russian, else any)."""
+    if not iris:
+        return {}
+    values = " ".join(str(ox.NamedNode(i)) for i in sorted(iris))
+    found: dict[str, dict[str, str]] = {}
+    for row in store.query(sparql_prologue() + LABELS_QUERY % values).records():
+        found.setdefault(row["thing"].value, {})[row["label"].language or ""] = row["label"].value
+    return {iri: labels.get(lang) or labels.get("ru") or next(iter(labels.values())) for iri, labels in found.items()}
+
+
+def completeness_rows(store, level: str = "document", *, lang: str = "ru") -> list[dict]:
+    """Stored completeness scores per act, or summed per municipality or region (exact shares),
+    with the labels of the places in ``lang``."""
     if level not in LEVELS:
         raise BadParameter(f"unknown level {level!r}: use one of {', '.join(LEVELS)}", parameter="level")
+    rows = _completeness_values(store, level)
+    places = {row[key] for row in rows for key in ("municipality", "region") if row.get(key)}
+    labels = place_labels(store, places, lang)
+    for row in rows:
+        for key in ("municipality", "region"):
+            if key in row:
+                row[f"{key}_label"] = labels.get(row[key]) if row[key] else None
+    return rows
+
+
+def _completeness_values(store, level: str) -> list[dict]:
     out = []
     for row in store.query(sparql_prologue() + COMPLETENESS_QUERIES[level]).values():
         numerator = int(row.pop("numerators", None) or row.get("numerator") or 0)

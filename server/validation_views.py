@@ -93,7 +93,7 @@ def api_document(doc_id: str):
 @blueprint.get("/api/completeness")
 def api_completeness():
     level = request.args.get("level", "document")
-    return jsonify(level=level, scores=completeness_rows(services().store, level))
+    return jsonify(level=level, scores=completeness_rows(services().store, level, lang=_lang()))
 
 
 def _by_act(rows: list[dict], base_iri: str) -> list[dict]:
@@ -109,17 +109,18 @@ def _by_act(rows: list[dict], base_iri: str) -> list[dict]:
 def _by_place(rows: list[dict], key: str) -> list[dict]:
     places: dict[str, dict] = {}
     for row in rows:
-        place = places.setdefault(row.get(key) or "", {"place": row.get(key), "metrics": {}})
+        place = places.setdefault(row.get(key) or "", {"place": row.get(key), "label": row.get(f"{key}_label"), "metrics": {}})
         place["metrics"][row["metric"]] = row
-    return sorted(places.values(), key=lambda p: p["place"] or "")
+    return sorted(places.values(), key=lambda p: p["label"] or p["place"] or "")
 
 
 @blueprint.get("/validation")
 def page_overview():
     svc = services()
     statuses = overview(svc.store, svc.catalog)
-    acts = _by_act(completeness_rows(svc.store, "document"), svc.config.base_iri)
-    regions = _by_place(completeness_rows(svc.store, "region"), "region")
+    lang = _lang()
+    acts = _by_act(completeness_rows(svc.store, "document", lang=lang), svc.config.base_iri)
+    regions = _by_place(completeness_rows(svc.store, "region", lang=lang), "region")
     return render_template("validation.html", statuses=statuses, severities=SEVERITIES, acts=acts, regions=regions,
                            metrics=METRICS)
 

@@ -60,6 +60,7 @@ def test_api_completeness_levels(sample_client):
     assert documents["level"] == "document" and len(documents["scores"]) == 14
     regions = sample_client.get("/api/completeness?level=region").get_json()["scores"]
     tula = {r["metric"]: r["value"] for r in regions if r["region"].endswith("RU-TUL")}
+    assert {r["region_label"] for r in regions} == {"Тульская область", "Костромская область"}
     assert tula["itemsWithNumber"] == round(66 / 67, 4) and tula["ordersWithDate"] == 1.0
     bad = sample_client.get("/api/completeness?level=planet")
     assert bad.status_code == 400 and bad.get_json()["error"]["parameter"] == "level"
@@ -72,6 +73,7 @@ def test_validation_page_lists_documents_with_counts_and_scores(sample_client, d
     assert re.findall(r'data-severity="(\w+)">(\d+)<', row) == [("Violation", "0"), ("Warning", "4"), ("Info", "0")]
     assert f'href="/validation/{doc_ids["tula"]}"' in html
     assert 'data-metric="itemsWithResponsible">96 % <small>22/23</small>' in html
+    assert 'data-region="https://w3id.org/shnor/id/region/RU-KOS"' in html and "Костромская область</a>" in html
 
 
 def test_document_page_shows_each_result_with_link_and_span(sample_client, doc_ids):
