@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlencode
 
-from .run_common import WORK, Client, Server, free_port, machine, ms, running, versions, write_json
+from .run_common import WORK, Client, Server, code_state, free_port, machine, ms, running, versions, write_json
 from .run_queries import ASK, serve_command
 
 WEIGHTS = {"stored": 50, "sparql": 25, "network": 10, "compare": 10, "pathological": 5}
@@ -252,7 +252,7 @@ def run(acts: int, clients: int, seconds: float, workers: int, max_requests: int
     result = summarise(recorder.samples, seconds)
     return {"acts": acts, "clients": clients, "workers": workers, "startup_s": round(startup, 2), "memory": memory,
             "elapsed_with_drain_s": round(elapsed, 1),
-            "weights": WEIGHTS, "machine": machine(), "versions": versions(), **result}
+            "weights": WEIGHTS, "machine": machine(), "versions": versions(), "code": code_state(), **result}
 
 
 def report(result: dict) -> None:

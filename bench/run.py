@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 from . import run_ingest, run_queries, run_validation
-from .run_common import RESULTS, WORK, fresh_dir, isolated, machine, versions, write_json
+from .run_common import RESULTS, WORK, code_state, fresh_dir, isolated, machine, versions, write_json
 
 SCALES = {
     "smoke": {"acts": 6, "points": [3, 6], "stage_sample": 3, "parallel_sample": 6, "rdflib_max": 6, "pyshacl_max": 6,
@@ -114,23 +114,33 @@ def export_nquads(data_dir: str, path: str) -> int:
 
 
 def queries_at(acts: int, scale: dict, regions: list[str]) -> dict:
-    """Every engine on the store of ``acts`` acts."""
+    """Every engine on the store of ``acts`` acts: our server and the Oxigraph server alive at once,
+    pyoxigraph direct in an isolated process that takes turns with them; then the API, the views,
+    memory; rdflib last, alone."""
     data_dir = str(store_dir(acts))
     nquads = str(WORK / f"store-{acts}.nq")
     quads, _ = isolated(export_nquads, data_dir, nquads, timeout=scale["timeout"])
-    print(f"queries at {acts} acts ({quads} quads): pyoxigraph direct …", flush=True)
-    direct, peak = isolated(run_queries.direct, nquads, scale["repeat"], scale["budget"], timeout=scale["timeout"])
-    out = {"acts": acts, "quads": quads, "direct": {**{k: v for k, v in direct.items() if k != "queries"}, "peak_mb": peak}}
-    queries = direct["queries"]
-    out["queries"] = [{"name": q["name"], "params": q["params"]} for q in queries]
-    print("  our endpoint (gunicorn, 2 workers) …", flush=True)
-    out["ours"] = run_queries.ours(data_dir, queries, run_queries.view_paths(regions), repeat=scale["repeat"],
-                                   budget=scale["budget"], log=WORK / f"serve-{acts}.log")
-    print("  Oxigraph server …", flush=True)
+    print(f"queries at {acts} acts ({quads} quads): starting our server and the Oxigraph server …", flush=True)
+    ours, startup = run_queries.start_ours(data_dir, WORK / f"serve-{acts}.log")
     location = str(fresh_dir(WORK / f"oxigraph-{acts}"))
-    out["oxigraph_server"] = run_queries.oxigraph_server(nquads, location, queries, repeat=scale["repeat"],
-                                                         budget=scale["budget"], log=WORK / f"oxigraph-{acts}.log")
-    shutil.rmtree(location, ignore_errors=True)
+    try:
+        oxigraph, load_s, oxi_startup = run_queries.start_oxigraph(nquads, location, WORK / f"oxigraph-{acts}.log")
+        try:
+            print("  every stored query, engines interleaved …", flush=True)
+            measured, peak = isolated(run_queries.interleaved, nquads, ours.port, oxigraph.port, scale["repeat"],
+                                      scale["budget"], timeout=scale["timeout"])
+            queries = measured.pop("queries")
+            print("  API and views …", flush=True)
+            served = run_queries.api_and_views(ours.port, queries, run_queries.view_paths(regions), scale["repeat"])
+            out = {"acts": acts, "quads": quads, "queries": [{"name": q["name"], "params": q["params"]} for q in queries],
+                   "direct": {"load_s": measured["load_s"], "peak_mb": peak}, "measured": measured["results"],
+                   "ours": {"startup_s": round(startup, 2), **served, "memory": ours.memory()},
+                   "oxigraph_server": {"load_s": round(load_s, 2), "startup_s": round(oxi_startup, 2), "memory": oxigraph.memory()}}
+        finally:
+            oxigraph.stop()
+    finally:
+        ours.stop()
+        shutil.rmtree(location, ignore_errors=True)
     if acts <= scale["rdflib_max"]:
         print("  rdflib …", flush=True)
         out["rdflib"] = run_queries.run_isolated_rdflib(nquads, queries, scale["rdflib_per_query"], 3, timeout=scale["timeout"])
@@ -143,22 +153,20 @@ def query_table(point: dict) -> list[dict]:
     rows = []
     for q in point["queries"]:
         name = q["name"]
-        d = point["direct"]["results"][name]
-        floor = min(d["rows_pulled"]["median_ms"], d["json"]["median_ms"])
-        o = point["ours"]["sparql"][name]
-        x = point["oxigraph_server"]["sparql"][name]
+        m = point["measured"][name]
+        floor = min(m["rows_pulled"]["median_ms"], m["json"]["median_ms"])
         r = point.get("rdflib", {}).get("results", {}).get(name, {})
-        row = {"query": name, "rows": d["rows"], "direct_rows_ms": d["rows_pulled"]["median_ms"],
-               "direct_json_ms": d["json"]["median_ms"], "ours_ms": o.get("median_ms"),
-               "oxigraph_ms": x.get("median_ms"), "rdflib_ms": r.get("median_ms") or (f">{r['timeout_s'] * 1000:.0f}" if "timeout_s" in r else None),
-               "api_first_ms": point["ours"]["api"].get(name, {}).get("first_ms"),
-               "api_cached_ms": point["ours"]["api"].get(name, {}).get("cached_median_ms"),
-               "same_rows": o.get("rows") == d["rows"] == x.get("rows") and (not r or r.get("rows") in (None, d["rows"]))}
-        if row["ours_ms"] is not None:
-            row["ours_over_floor"] = round(row["ours_ms"] / floor, 2) if floor else None
-            row["within_1_3x_plus_2ms"] = row["ours_ms"] <= 1.3 * floor + 2
-            row["faster_than_oxigraph_server"] = row["oxigraph_ms"] is not None and row["ours_ms"] <= row["oxigraph_ms"]
-            row["ours_over_oxigraph"] = round(row["ours_ms"] / row["oxigraph_ms"], 2) if row["oxigraph_ms"] else None
+        api = point["ours"]["api"].get(name, {})
+        row = {"query": name, "rows": m["rows"]["direct"], "samples": m["samples"],
+               "direct_rows_ms": m["rows_pulled"]["median_ms"], "direct_json_ms": m["json"]["median_ms"],
+               "ours_ms": m["ours"]["median_ms"], "oxigraph_ms": m["oxigraph"]["median_ms"],
+               "rdflib_ms": r.get("median_ms") or (f">{r['timeout_s'] * 1000:.0f}" if "timeout_s" in r else None),
+               "api_first_ms": api.get("first_ms"), "api_cached_ms": api.get("cached_median_ms"),
+               "same_rows": len(set(m["rows"].values())) == 1 and (not r or r.get("rows") in (None, m["rows"]["direct"]))}
+        row["ours_over_floor"] = round(row["ours_ms"] / floor, 2) if floor else None
+        row["within_1_3x_plus_2ms"] = row["ours_ms"] <= 1.3 * floor + 2
+        row["faster_than_oxigraph_server"] = row["ours_ms"] <= row["oxigraph_ms"]
+        row["ours_over_oxigraph"] = round(row["ours_ms"] / row["oxigraph_ms"], 2) if row["oxigraph_ms"] else None
         rows.append(row)
     return rows
 
@@ -226,21 +234,27 @@ def main(argv: list[str] | None = None) -> int:
     scale, steps = SCALES[args.scale], set(args.steps.split(","))
     started = time.perf_counter()
     results: dict = {"scale": args.scale, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine(),
-                     "versions": versions(), "command": f"python -m bench.run {' '.join(argv or sys.argv[1:])}".strip()}
+                     "versions": versions(), "code": code_state(),
+                     "command": f"python -m bench.run {' '.join(argv or sys.argv[1:])}".strip()}
     root, files, summary = corpus(scale["acts"], args.seed)
     results["corpus"] = summary
     previous = RESULTS / f"run-{args.scale}.json"
     if previous.exists() and steps != set(STEPS):  # a partial run keeps the other steps' figures
-        results = {**json.loads(previous.read_text("utf-8")), **{k: results[k] for k in ("machine", "versions", "command")}}
+        results = {**json.loads(previous.read_text("utf-8")), **{k: results[k] for k in ("machine", "versions", "code", "command")}}
+    name = f"run-{args.scale}.json"
+    results["complete"] = False
     if "ingest" in steps:
         results["ingest"] = ingest(files, scale, args.profile)
+        write_json(name, results)  # each step's figures are kept even if a later step fails
     if "queries" in steps:
         regions = summary["regions_of_acts"]
         results["points"] = [queries_at(p, scale, list(dict.fromkeys(regions[:p]))) for p in scale["points"]]
+        write_json(name, results)
     if "validation" in steps:
         results["validation"] = {str(p): validation_at(p, scale) for p in scale["points"]}
     results["total_s"] = round(time.perf_counter() - started, 1)
-    path = write_json(f"run-{args.scale}.json", results)
+    results["complete"] = True
+    path = write_json(name, results)
     print_summary(results)
     print(f"\nwritten {path} in {results['total_s']} s")
     from .plot import plot_latency

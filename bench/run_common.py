@@ -207,19 +207,6 @@ class Client:
         self.conn.close()
 
 
-def repeat_timed(call: Callable[[], float], *, repeat: int, budget: float, warmup: bool = True) -> dict:
-    """Median (and all samples) of ``call()`` (which returns seconds), after one warm-up call;
-    fewer repeats when the calls exceed ``budget`` seconds in total."""
-    first = call() if warmup else None
-    samples: list[float] = []
-    spent = first or 0.0
-    while len(samples) < repeat and (not samples or spent < budget):
-        seconds = call()
-        samples.append(seconds)
-        spent += seconds
-    return {"median_ms": ms(median(samples)), "first_ms": ms(first), "samples": len(samples)}
-
-
 # -- files -----------------------------------------------------------------------------------------
 
 
@@ -252,6 +239,18 @@ def versions() -> dict:
     except OSError:
         out["oxigraph-server"] = None
     return out
+
+
+def code_state() -> dict:
+    """The commit measured, and the tracked files that differed from it (the tree is shared)."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30).stdout.rstrip("\n")
+        except OSError:
+            return ""
+
+    changed = [line[3:] for line in git("status", "--porcelain", "--untracked-files=no").splitlines() if line.strip()]
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "modified_tracked_files": changed}
 
 
 def machine() -> dict:

@@ -13,9 +13,10 @@ Engines, on the same quads (the store's N-Quads export):
 * ``rdflib`` — rdflib's own SPARQL engine on an in-memory ``Dataset`` (default graph = union),
   each query in a forked child killed at the time limit (only on the smaller datasets).
 
-Every query runs once to warm up, then up to ``repeat`` times within a time budget; medians.
-Our server runs with the row cap lifted (``SHNOR_KG_ROW_LIMIT``), so every engine returns every
-row; row counts are compared across engines.
+The three fast engines are alive at once and take turns within each repetition of a query (one
+warm-up round, then up to ``repeat`` rounds within a time budget; medians), so that every ratio
+compares times taken under the same load of the shared machine. Our server runs with the row cap
+lifted (``SHNOR_KG_ROW_LIMIT``), so every engine returns every row; row counts are compared.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import signal
 import time
 from pathlib import Path
 
-from .run_common import BIN, Client, Server, free_port, isolated, ms, repeat_timed, running
+from .run_common import BIN, Client, Server, free_port, isolated, median, ms
 
 TOP_RESPONSIBLE = """PREFIX shnor: <https://w3id.org/shnor/ontology#>
 SELECT ?org (COUNT(?item) AS ?n) WHERE { ?item shnor:responsible ?org } GROUP BY ?org ORDER BY DESC(?n) ?org LIMIT 1"""
@@ -52,8 +53,8 @@ def probe(act: str) -> dict:
     return {"name": PROBE, "params": {}, "sparql": f"SELECT ?p ?o WHERE {{ <{act}> ?p ?o }}"}
 
 
-def direct(nquads: str, repeat: int, budget: float) -> dict:
-    """pyoxigraph in memory, in this process: load, then every stored query (rows and JSON)."""
+def load_direct(nquads: str):
+    """pyoxigraph in memory with the quads; (store, seconds to load, the queries to run on it)."""
     import pyoxigraph as ox
 
     store = ox.Store()
@@ -62,15 +63,47 @@ def direct(nquads: str, repeat: int, budget: float) -> dict:
     loaded = time.perf_counter() - started
     (row,) = list(store.query(TOP_RESPONSIBLE, use_default_graph_as_union=True))
     (act,) = list(store.query(FIRST_ACT, use_default_graph_as_union=True))
-    queries = stored_queries(row[0].value) + [probe(act[0].value)]
+    return store, loaded, stored_queries(row[0].value) + [probe(act[0].value)]
+
+
+def interleaved(nquads: str, ours_port: int, oxigraph_port: int, repeat: int, budget: float) -> dict:
+    """Every query on every engine, the engines taking turns within each repetition, so that each
+    ratio compares times taken under the same machine load: pyoxigraph direct (rows pulled; JSON
+    serialised), our /sparql, the Oxigraph server's /query. One warm-up round, then up to ``repeat``
+    rounds while they fit in ``budget`` seconds."""
+    store, loaded, queries = load_direct(nquads)
+    ours, oxigraph = Client(ours_port), Client(oxigraph_port)
+    engines = {"rows_pulled": lambda q: _pull(store, q), "json": lambda q: _json(store, q),
+               "ours": lambda q: _http(ours, "/sparql", q), "oxigraph": lambda q: _http(oxigraph, "/query", q)}
     results = {}
     for q in queries:
-        results[q["name"]] = {
-            "rows": len([tuple(s) for s in store.query(q["sparql"], use_default_graph_as_union=True)]),
-            "rows_pulled": repeat_timed(lambda: _pull(store, q["sparql"]), repeat=repeat, budget=budget),
-            "json": repeat_timed(lambda: _json(store, q["sparql"]), repeat=repeat, budget=budget),
-        }
+        rows = {"direct": len([tuple(s) for s in store.query(q["sparql"], use_default_graph_as_union=True)]),
+                "ours": _http_rows(ours, "/sparql", q["sparql"]), "oxigraph": _http_rows(oxigraph, "/query", q["sparql"])}
+        samples: dict[str, list[float]] = {name: [] for name in engines}
+        first = {name: run(q["sparql"]) for name, run in engines.items()}
+        spent = sum(first.values())
+        while len(samples["ours"]) < repeat and (not samples["ours"] or spent < budget):
+            for name, run in engines.items():
+                seconds = run(q["sparql"])
+                samples[name].append(seconds)
+                spent += seconds
+        results[q["name"]] = {"rows": rows, "samples": len(samples["ours"]),
+                              **{name: {"median_ms": ms(median(v)), "first_ms": ms(first[name])} for name, v in samples.items()}}
+    ours.close()
+    oxigraph.close()
     return {"load_s": round(loaded, 2), "quads": len(store), "queries": queries, "results": results}
+
+
+def _http(client: Client, path: str, sparql: str) -> float:
+    status, _, seconds = client.sparql(path, sparql)
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    return seconds
+
+
+def _http_rows(client: Client, path: str, sparql: str) -> int | None:
+    status, body, _ = client.sparql(path, sparql)
+    return len(json.loads(body)["results"]["bindings"]) if status == 200 else None
 
 
 def _pull(store, sparql: str) -> float:
@@ -87,24 +120,6 @@ def _json(store, sparql: str) -> float:
     return time.perf_counter() - started
 
 
-def over_http(client: Client, path: str, queries: list[dict], repeat: int, budget: float) -> dict:
-    """Every query POSTed to ``path``; medians, and the row count of the first answer."""
-    out = {}
-    for q in queries:
-        status, body, _ = client.sparql(path, q["sparql"])
-        rows = len(json.loads(body)["results"]["bindings"]) if status == 200 else None
-
-        def call() -> float:
-            code, _, seconds = client.sparql(path, q["sparql"])
-            if code != 200:
-                raise RuntimeError(f"{path} answered {code} to {q['name']}")
-            return seconds
-
-        out[q["name"]] = {"status": status, "rows": rows,
-                          **(repeat_timed(call, repeat=repeat, budget=budget, warmup=False) if status == 200 else {})}
-    return out
-
-
 # -- our service -------------------------------------------------------------------------------------
 
 
@@ -117,18 +132,28 @@ SERVER_ENV = {"SHNOR_KG_ROW_LIMIT": "100000000", "SHNOR_KG_QUERY_TIMEOUT": "300"
 ASK = "ASK { ?s ?p ?o }"
 
 
-def ours(data_dir: str, queries: list[dict], views: list[str], *, repeat: int, budget: float, log: Path) -> dict:
-    """Start-up, /sparql per query, /api/queries (first and cached), views (first and warm), memory."""
+def start_ours(data_dir: str, log: Path) -> tuple[Server, float]:
+    """Our server on the store; (server, seconds from start to the first answered query)."""
     port = free_port()
     server = Server(serve_command(data_dir, port), port, env=SERVER_ENV, log=log)
-    with running(server):
-        client = Client(port)
+    server.start()
+    client = Client(port)
+    try:
         startup = server.wait_until(lambda: client.sparql("/sparql", ASK)[0] == 200, timeout=900)
-        out = {"startup_s": round(startup, 2), "sparql": over_http(client, "/sparql", queries, repeat, budget)}
-        out["api"] = {q["name"]: _api(client, q) for q in queries if q["name"] != PROBE}
-        out["views"] = {path: _view(client, path, repeat) for path in views}
-        out["memory"] = server.memory()
+    except BaseException:
+        server.stop()
+        raise
+    finally:
         client.close()
+    return server, startup
+
+
+def api_and_views(port: int, queries: list[dict], views: list[str], repeat: int) -> dict:
+    """``/api/queries/<name>`` (first call, cached calls) and the views (first call, warm calls)."""
+    client = Client(port)
+    out = {"api": {q["name"]: _api(client, q) for q in queries if q["name"] != PROBE},
+           "views": {path: _view(client, path, repeat) for path in views}}
+    client.close()
     return out
 
 
@@ -156,8 +181,8 @@ def view_paths(regions: list[str]) -> list[str]:
 # -- the Oxigraph server ---------------------------------------------------------------------------------
 
 
-def oxigraph_server(nquads: str, location: str, queries: list[dict], *, repeat: int, budget: float, log: Path) -> dict:
-    """Load the quads into an on-disk Oxigraph server, start it, run the queries over HTTP."""
+def start_oxigraph(nquads: str, location: str, log: Path) -> tuple[Server, float, float]:
+    """Load the quads into an on-disk Oxigraph store and serve it; (server, load s, start-up s)."""
     import subprocess
 
     started = time.perf_counter()
@@ -167,13 +192,16 @@ def oxigraph_server(nquads: str, location: str, queries: list[dict], *, repeat: 
     port = free_port()
     command = [str(BIN / "oxigraph"), "serve", "--location", location, "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
     server = Server(command, port, log=log)
-    with running(server):
-        client = Client(port)
+    server.start()
+    client = Client(port)
+    try:
         startup = server.wait_until(lambda: client.sparql("/query", ASK)[0] == 200, timeout=600)
-        out = {"load_s": round(loaded, 2), "startup_s": round(startup, 2),
-               "sparql": over_http(client, "/query", queries, repeat, budget), "memory": server.memory()}
+    except BaseException:
+        server.stop()
+        raise
+    finally:
         client.close()
-    return out
+    return server, loaded, startup
 
 
 # -- rdflib's own engine ------------------------------------------------------------------------------------
