@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
@@ -48,6 +49,8 @@ from .network_filters import Filters, parse_filters
 from .validation import local_href
 
 MAX_COLUMNS = 12
+#: Columns whose queries run at once (each takes one of the embedded store's query processes).
+PARALLEL_COLUMNS = 2
 DRILL_LIMIT = 200
 DRILL_MAX_LIMIT = 1000
 EXCERPT_LIMIT = 600
@@ -459,7 +462,9 @@ class Comparator:
         return {**answer, "version": version, "cached": cached, "elapsed_ms": round(1000 * (time.perf_counter() - started), 2)}
 
     def _compare(self, columns: Sequence[Column], lang: str) -> dict:
-        profiles = [self.profile(c) for c in columns]
+        self.places(), self.labels()
+        with ThreadPoolExecutor(max_workers=PARALLEL_COLUMNS) as pool:  # the store's query workers run them side by side
+            profiles = list(pool.map(self.profile, columns))
         counts = [count_column(p) for p in profiles]
         categories = sorted({NONE} | {c for count in counts for c in count["types"]}, key=category_sort_key)
         themes = self._theme_order({t for count in counts for t in count["themes"]}, lang)
