@@ -1,10 +1,11 @@
 """Readers: bytes → :class:`~.blocks.RawDocument`, the format chosen by content, not by name.
 
 ``read(data, name)`` asks each registered reader, in order, whether the bytes look like its
-format (magic bytes, a decodable text…) and hands them to the first that says yes. Readers for
-further formats (.docx, .pdf, .doc, .html, other text encodings) plug in with :func:`register`
-and must produce the same block model: paragraphs and tables whose offsets index one normalised
-text (``\\n`` line ends, NFC).
+format (magic bytes, a decodable text…) and hands them to the first that says yes. The formats
+are registered at the end of this module (:func:`_register_formats`: PDF, ZIP → .docx/.odt,
+Word 97 .doc, RTF, HTML, then plain text in UTF-8/16/32, cp1251, koi8-r, cp866 — see
+``docs/formats.md``); further ones plug in with :func:`register` and must produce the same block
+model: paragraphs and tables whose offsets index one normalised text (``\\n`` line ends, NFC).
 
 The plain-text reader finds the two table layouts seen in municipal acts exported as text:
 

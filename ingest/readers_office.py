@@ -20,6 +20,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from ..errors import IngestError
@@ -94,13 +95,19 @@ def _run(command: list[str], name: str, kind: str, timeout: float, folder: str) 
     env = dict(os.environ, HOME=folder, SAL_USE_VCLPLUGIN="svp")
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                env=env, cwd=folder, start_new_session=True)
+    deadline = time.monotonic() + timeout
     try:
-        _, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill(process)
-        raise IngestError(f"{name}: LibreOffice did not finish converting the .{kind} file in {timeout:.0f} s", file=name) from None
+        while True:  # short waits: the per-file time limit can interrupt between them
+            try:
+                _, err = process.communicate(timeout=min(0.25, max(0.0, deadline - time.monotonic())))
+                break
+            except subprocess.TimeoutExpired:
+                if time.monotonic() >= deadline:
+                    _kill(process)
+                    raise IngestError(f"{name}: LibreOffice did not finish converting the .{kind} file in {timeout:.0f} s", file=name) from None
     except BaseException:  # the per-file time limit, or an interrupt: LibreOffice must not outlive us
-        _kill(process)
+        if process.poll() is None:
+            _kill(process)
         raise
     if process.returncode != 0:
         tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {process.returncode}"]
