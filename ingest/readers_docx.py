@@ -93,7 +93,7 @@ def _zip_kind(data: bytes, names: set[str]) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return archive.read("mimetype")[:200].decode("ascii", "replace").strip() or None
-    except Exception:  # a damaged entry: not an OpenDocument package we can name
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, RuntimeError, EOFError, NotImplementedError):  # a damaged entry
         return None
 
 
@@ -145,6 +145,8 @@ def _open(data: bytes, name: str):
 
     try:
         return docx.Document(io.BytesIO(data))
+    except IngestError:  # the per-file time limit
+        raise
     except Exception as exc:  # python-docx, zipfile and lxml raise many types for damaged files
         raise IngestError(f"{name}: damaged .docx, cannot be opened: {type(exc).__name__}: {exc}"[:400], file=name) from None
 
@@ -434,7 +436,10 @@ def _render(levels: dict[int, _Level], ilvl: int, counters: dict[int, int], over
 
 
 def format_number(n: int, fmt: str) -> str:
-    """A list counter in one of Word's number formats (unknown formats as decimal)."""
+    """A list counter in one of Word's number formats (unknown formats, and letters past "zz…z"
+    thirty times, as decimal)."""
+    if n > 26 * 30 and fmt not in ("lowerRoman", "upperRoman"):
+        return str(n)
     if fmt in ("lowerLetter", "upperLetter"):
         n = max(n, 1)
         text = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)

@@ -90,11 +90,6 @@ class LayoutBuilder(TextBuilder):
         """The :class:`RawDocument` written so far, with the builder's notes and ``notes``."""
         return self.document(name, media_type, tuple(self.notes) + tuple(notes))
 
-    @property
-    def block_count(self) -> int:
-        return len(self._blocks)
-
-
 def _bounds(text: str) -> tuple[int, int]:
     stripped = text.strip()
     if not stripped:

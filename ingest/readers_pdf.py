@@ -231,7 +231,7 @@ def _pages(data: bytes, name: str, notes: list[str]) -> tuple[list[_Page], int]:
 
 def _pdf_failure(name: str, exc: Exception) -> str:
     chain, seen = [], exc
-    while seen is not None:
+    while seen is not None and len(chain) < 20:
         chain.append(type(seen).__name__)
         seen = seen.__cause__ or seen.__context__
     if any("Password" in c or "Encryption" in c for c in chain) or "password" in str(exc).lower():

@@ -281,3 +281,8 @@ def test_the_reader_is_chosen_by_content_not_by_name():
     assert read(text, "act.pdf").media_type == "text/plain"
     assert read(text, "act.docx").media_type == "text/plain"
     assert read(b"<html><body><p>x</p></body></html>", "act.txt").media_type == "text/html"
+
+
+def test_list_numbers_from_the_document_cannot_blow_up():
+    raw = read(b'<html><body><ol type="a" start="999999999"><li>one</li></ol><ol type="i" start="4"><li>two</li></ol></body></html>', "l.bin")
+    assert _paragraphs(raw) == ["999999999. one", "iv. two"]
