@@ -3,8 +3,9 @@
 The validation graph of a document (``graph/<doc_id>/validation``) holds:
 
 - the SHACL report, ``<act>/validation a sh:ValidationReport``, linked to the act it is about
-  (``dct:subject``) and to the source document (``prov:wasDerivedFrom``), its results named
-  ``<act>/validation/result/<n>``;
+  (``dct:subject``), to the source document (``prov:wasDerivedFrom``) and to the shapes that made
+  it (``prov:wasGeneratedBy <act>/validation/activity``, which ``prov:used`` the shapes graph
+  ``https://w3id.org/shnor/shapes``), its results named ``<act>/validation/result/<n>``;
 - the act's completeness scores (:mod:`.completeness`).
 """
 
@@ -16,6 +17,7 @@ from rdflib.namespace import PROV, RDF
 
 from ..errors import BadParameter
 from ..ontology import SH, SHNOR
+from . import SHAPES_IRI
 from .report import Report
 
 ENGINES = ("pyshacl", "sparql")
@@ -63,8 +65,13 @@ def validate_submission(document: Graph, entities: Graph, *, engine: str = "pysh
     act, source = ingested_act(document)
     iri = URIRef(f"{act}/validation") if act is not None else None
     graph = report.to_graph(iri, subject=act)
-    if iri is not None and source is not None:
-        graph.add((iri, PROV.wasDerivedFrom, source))
+    if iri is not None:
+        activity = URIRef(f"{iri}/activity")
+        graph.add((iri, PROV.wasGeneratedBy, activity))
+        graph.add((activity, RDF.type, PROV.Activity))
+        graph.add((activity, PROV.used, URIRef(SHAPES_IRI)))
+        if source is not None:
+            graph.add((iri, PROV.wasDerivedFrom, source))
     if act is not None:
         graph += completeness_graph(store, act)
     return graph

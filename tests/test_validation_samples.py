@@ -135,6 +135,9 @@ def test_the_report_stored_at_ingest_is_the_reference_report(sample_store, doc_i
     (report,) = stored.subjects(RDF.type, URIRef(SH.ValidationReport))
     assert stored.value(report, DCTERMS.subject) == act_of(data[name])
     assert report == URIRef(f"{act_of(data[name])}/validation")
+    activity = stored.value(report, PROV.wasGeneratedBy)
+    assert stored.value(activity, PROV.used) == URIRef("https://w3id.org/shnor/shapes")
+    assert stored.value(report, PROV.wasDerivedFrom) == data[name].value(act_of(data[name]), PROV.wasDerivedFrom)
 
 
 def test_whole_graph_validation_agrees_with_pyshacl_and_with_the_documents(sample_store, catalog, reference):
