@@ -104,8 +104,10 @@ class _Builder:
         self.own_prefix = str(self.order) + "/"
 
     def add(self, s, p, o) -> None:
-        if o is not None:
-            self.triples[(s, p, o)] = None
+        """Add a triple; a missing value or a blank literal states nothing."""
+        if o is None or (isinstance(o, Literal) and not str(o).strip()):
+            return
+        self.triples[(s, p, o)] = None
 
     def under(self, *parts: object) -> URIRef:
         return URIRef("/".join([str(self.order), *map(str, parts)]))
@@ -156,8 +158,8 @@ class _Builder:
         node = URIRef(str(subject) + "/span")
         self.add(subject, SHNOR.sourceSpan, node)
         self.add(node, RDF.type, OA.TextPositionSelector)
-        self.add(node, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger))
-        self.add(node, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger))
+        self.add(node, OA.start, Literal(span.start, datatype=XSD.integer))  # as every store keeps it
+        self.add(node, OA.end, Literal(span.end, datatype=XSD.integer))
         self.add(node, SHNOR.line, Literal(self.raw.line_of(span.start), datatype=XSD.integer))
 
     # -- the order ----------------------------------------------------------------------------------

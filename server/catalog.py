@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -31,14 +32,25 @@ from .store import GraphChange
 DOCUMENTS = "documents"
 
 
+DOC_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def checked_doc_id(doc_id: str) -> str:
+    """``doc_id`` when it has the form of a document id (``ru-tul-tula-2024-prikaz-22-1-osn``);
+    anything else cannot name a stored document: NotFound."""
+    if not DOC_ID.match(doc_id):
+        raise NotFound(f"no document {doc_id!r}: a document id is lower-case letters, digits and hyphens", doc_id=doc_id)
+    return doc_id
+
+
 def document_graph(doc_id: str) -> str:
-    """The IRI of a document's named graph."""
-    return GRAPH_BASE + doc_id
+    """The IRI of a document's named graph (NotFound for a malformed id)."""
+    return GRAPH_BASE + checked_doc_id(doc_id)
 
 
 def validation_graph(doc_id: str) -> str:
-    """The IRI of the named graph holding a document's validation report."""
-    return GRAPH_BASE + doc_id + "/validation"
+    """The IRI of the named graph holding a document's validation report (NotFound for a malformed id)."""
+    return GRAPH_BASE + checked_doc_id(doc_id) + "/validation"
 
 
 def to_oxigraph(graph: Graph) -> list[ox.Triple]:
@@ -117,6 +129,8 @@ class Catalog:
     # -- registry of documents -----------------------------------------------------------------
 
     def meta(self, doc_id: str) -> dict | None:
+        if not DOC_ID.match(doc_id):
+            return None
         path = self.root / doc_id / "meta.json"
         try:
             return json.loads(path.read_text("utf-8"))

@@ -107,6 +107,7 @@ def ingest(obj: Context, paths: tuple[str, ...], strict: bool) -> None:
     """Ingest acts (files or folders) into the store; bad files are reported and skipped."""
     files = _expand(paths)
     catalog = obj.catalog()
+    vocabulary_ready = False
     counts = {"ingested": 0, "replaced": 0, "unchanged": 0, "failed": 0}
     exit_codes = set()
     failures: list[str] = []
@@ -118,6 +119,9 @@ def ingest(obj: Context, paths: tuple[str, ...], strict: bool) -> None:
                     from .validation import require_no_violations
 
                     require_no_violations(submission, obj.config)
+                if not vocabulary_ready:  # only once a document is good: bad input changes nothing
+                    catalog.ensure_vocabulary()
+                    vocabulary_ready = True
                 outcome = catalog.add(submission)
                 counts[outcome.status] += 1
             except ShnorError as exc:

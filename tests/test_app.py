@@ -37,3 +37,9 @@ def test_vocabulary_graph_is_loaded_once(app):
     version = services.store.version()
     Catalog(services.store, services.config.data_dir).ensure_vocabulary()
     assert services.store.version() == version
+
+
+def test_a_malformed_document_id_is_404_not_500(client):
+    for path in ("/api/validation/a%3Eb", "/api/validation/A%20B", "/validation/x%3E"):
+        response = client.get(path)
+        assert response.status_code == 404, path

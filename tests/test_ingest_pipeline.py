@@ -99,3 +99,16 @@ def test_sample_store_graph_equals_the_pipeline_output(sample_store):
         integer = isinstance(o, Literal) and o.datatype == XSD.nonNegativeInteger
         canonical.add((s, p, Literal(str(o), datatype=XSD.integer) if integer else o))
     assert isomorphic(stored, canonical)
+
+
+def test_blank_cells_state_nothing():
+    """A plan row whose measure cell is empty gets no dct:title at all (not an empty string)."""
+    from rdflib.namespace import DCTERMS
+
+    from shnor_kg.ontology import SHNOR
+
+    text = TULA.read_text("utf-8").replace("2.3\tРазработка адресных мероприятий по поддержке МБОУ ЦО № 48\t", "2.3\t \t")
+    act = ingest_act(text.encode(), "tula.txt", base_iri="https://w3id.org/shnor/id/")
+    [item] = [s for s, n in act.document.subject_objects(SHNOR.number) if str(n) == "2.3"]
+    assert (item, DCTERMS.title, None) not in act.document
+    assert not [o for o in act.document.objects() if isinstance(o, Literal) and not str(o).strip()]
