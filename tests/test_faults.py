@@ -6,7 +6,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +17,8 @@ import pytest
 from shnor_kg.errors import StoreUnavailable
 from shnor_kg.server.catalog import Catalog, document_graph
 from shnor_kg.server.store_embedded import LOCK, MANIFEST, EmbeddedStore
+
+from .remote_servers import free_port
 
 pytestmark = pytest.mark.slow
 CLI = Path(sys.executable).with_name("shnor-kg")
@@ -132,3 +136,67 @@ def test_a_full_disk_is_a_clear_error_and_the_store_stays_intact(small_disk, tmp
     assert count >= 3
     exported = subprocess.run([CLI, "export"], env=env, check=True, capture_output=True).stdout
     assert set(before.splitlines()) <= set(exported.splitlines())
+
+
+def _upload(base: str, token: str, name: str, body: bytes) -> None:
+    boundary = "shnorboundary"
+    data = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
+            "Content-Type: text/turtle\r\n\r\n").encode() + body + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(f"{base}/api/documents", data=data, method="POST", headers={
+        "Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+
+
+def _hammer(base: str, token: str, stop: threading.Event, first: int) -> None:
+    """Uploads (distinct documents from ``first`` on) and queries until the server dies under them."""
+    n = first
+    while not stop.is_set():
+        try:
+            _upload(base, token, f"doc{n}.ttl", act_like_ttl(n, version=1).encode())
+            with urllib.request.urlopen(f"{base}/sparql?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=30) as r:
+                r.read()
+        except OSError:
+            return
+        n += 1
+
+
+def _start_server(data_dir: Path, port: int, token: str) -> subprocess.Popen:
+    env = {**os.environ, "SHNOR_KG_DATA_DIR": str(data_dir), "SHNOR_KG_WRITE_TOKEN": token}
+    process = subprocess.Popen([CLI, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as response:
+                response.read()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise AssertionError("the server did not start")
+
+
+def test_kill_9_of_the_server_during_uploads_and_queries(tmp_path):
+    data_dir, token, port = tmp_path / "kg", "fault-token", free_port()
+    server = _start_server(data_dir, port, token)
+    stop = threading.Event()
+    workers = [threading.Thread(target=_hammer, args=(f"http://127.0.0.1:{port}", token, stop, 1000 * k)) for k in range(3)]
+    for worker in workers:
+        worker.start()
+    start = manifest_version(data_dir)
+    deadline = time.monotonic() + 60
+    while manifest_version(data_dir) < start + 15 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    server.send_signal(signal.SIGKILL)
+    server.wait(10)
+    stop.set()
+    for worker in workers:
+        worker.join(60)
+    assert check_every_document_against_its_source(data_dir) >= 10
+    restarted = _start_server(data_dir, port, token)
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/documents", timeout=30) as response:
+            assert len(json.loads(response.read())["documents"]) >= 10
+    finally:
+        restarted.send_signal(signal.SIGTERM)
+        restarted.wait(30)
