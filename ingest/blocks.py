@@ -182,3 +182,51 @@ def _cells_at(texts: list[str], start: int) -> list[Cell]:
         cells.append(Cell(text, at, at + len(text)))
         at += len(text) + 1
     return cells
+
+
+# -- typography: one way of writing quotes and the number sign -------------------------------------
+
+_OPENING_CONTEXT = set(" \t\n([{«—–-/")
+_NUMBER_SIGN = re.compile(r"(?<![^\s(])N(?=\s?\d)")
+
+
+def _is_opening(text: str, at: int, open_quotes: int) -> bool:
+    """A straight quote opens after a space or bracket and before a word; between two spaces it
+    closes a pair left open ("от « » 2023" written as "от " " 2023"), otherwise it opens."""
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    if before not in _OPENING_CONTEXT:
+        return False
+    return not after.isspace() or open_quotes == 0
+
+
+def typographic(text: str) -> str:
+    """The text with ASCII and English quotes as «», and "N 5" as "№ 5" — every replacement one
+    character for one, so offsets into the text stay valid."""
+    chars = list(_NUMBER_SIGN.sub("№", text))
+    open_quotes = 0
+    for at, char in enumerate(chars):
+        if char in "«„":
+            chars[at], open_quotes = "«", open_quotes + 1
+        elif char in "»”":
+            chars[at], open_quotes = "»", max(0, open_quotes - 1)
+        elif char in "\"“":
+            opening = _is_opening(text, at, open_quotes)
+            chars[at] = "«" if opening else "»"
+            open_quotes = open_quotes + 1 if opening else max(0, open_quotes - 1)
+    return "".join(chars)
+
+
+def _retext(block: Block, text: str) -> Block:
+    if isinstance(block, Paragraph):
+        return Paragraph(text[block.start:block.end], block.start, block.end)
+    rows = tuple(Row(tuple(Cell(text[c.start:c.end], c.start, c.end) for c in row.cells)) for row in block.rows)
+    return Table(rows)
+
+
+def with_typography(doc: RawDocument) -> RawDocument:
+    """The document with :func:`typographic` applied to its text and every block."""
+    text = typographic(doc.text)
+    if text == doc.text:
+        return doc
+    return RawDocument(doc.name, text, tuple(_retext(b, text) for b in doc.blocks), doc.media_type, doc.notes)

@@ -28,7 +28,7 @@ from typing import Callable
 
 from ..errors import IngestError
 from . import readers_text
-from .blocks import Block, Cell, Paragraph, RawDocument, Row, Table
+from .blocks import Block, Cell, Paragraph, RawDocument, Row, Table, with_typography
 
 Sniffer = Callable[[bytes], bool]
 Reader = Callable[[bytes, str], RawDocument]
@@ -62,7 +62,7 @@ def read(data: bytes, name: str) -> RawDocument:
         raise IngestError(f"{name}: empty file", file=name)
     for entry in _READERS:
         if entry.sniff(data):
-            return entry.read(data, name)
+            return with_typography(entry.read(data, name))
     raise IngestError(f"{name}: unsupported file format: binary data, not text, and not a document that can be read "
                       "(.docx, .doc, .rtf, .odt, .pdf, .html, plain text)", file=name)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+
+from shnor_kg.ingest.blocks import typographic
 from datetime import date
 
 import pytest
@@ -41,7 +43,7 @@ def test_document_id_and_source(tula):
     assert set(g.objects(source, RDF.type)) == {SHNOR.SourceDocument, PROV.Entity}
     assert (str(one(g, source, DCTERMS.title)), str(one(g, source, DCTERMS.format))) == (TULA.name, "text/plain")
     assert str(one(g, source, SHNOR.sha256)) == hashlib.sha256(data).hexdigest()
-    assert str(one(g, source, SHNOR.text)) == data.decode("utf-8")
+    assert str(one(g, source, SHNOR.text)) == typographic(data.decode("utf-8"))
 
 
 def test_order_header(tula):
