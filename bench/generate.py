@@ -146,8 +146,6 @@ def usable_surnames() -> tuple[str, ...]:
 
     A surname that is also a place name or a common word ("Орлова", "Гусева") is not found as a
     person after initials; such surnames are left out, so that every planted person is real."""
-    from shnor_kg.ingest.people import find_people
-
     keep = []
     for surname in genre.SURNAMES:
         if not re.search(r"(?:ов|ев|ёв|ин|ын)$", surname):

@@ -93,7 +93,15 @@ def stored(rng: random.Random, data: dict) -> tuple[str, str, str | None]:
         value = _value(rng, data, key, kind)
         if value is not None:
             args[key] = value
-    return "stored", f"/api/queries/{name}" + (f"?{urlencode(args)}" if args else ""), None
+    return f"stored/{name}", f"/api/queries/{name}" + (f"?{urlencode(args)}" if args else ""), None
+
+
+def stored_default(rng: random.Random, data: dict) -> tuple[str, str, str | None]:
+    """A stored query with its default parameters (the busiest responsible party where one is
+    required): the requests a warmed, shared cache would answer."""
+    name = rng.choice(STORED_NAMES)
+    args = {"responsible": data["orgs"][0]} if name == "items-of-responsible" else {}
+    return f"stored/{name}", f"/api/queries/{name}" + (f"?{urlencode(args)}" if args else ""), None
 
 
 def _value(rng: random.Random, data: dict, key: str, kind) -> str | None:
@@ -142,7 +150,13 @@ def pathological(rng: random.Random, data: dict) -> tuple[str, str, str | None]:
     return "pathological", "/sparql", query
 
 
-MAKERS = {"stored": stored, "sparql": sparql, "network": network, "compare": compare, "pathological": pathological}
+STORED_NAMES = ("acts-overview", "acts-and-bases", "themes-by-region", "items-by-responsible-type", "deadlines-by-month",
+                "items-due-in-month", "mentor-pairs", "co-responsibility", "completeness-by-region",
+                "completeness-by-municipality", "school-heads", "target-schools", "coordinators-and-operators",
+                "responsible-organisations", "items-of-responsible", "items-missing-responsible-or-deadline",
+                "title-search", "assessment-items")
+MAKERS = {"stored": stored, "sparql": sparql, "network": network, "compare": compare, "pathological": pathological,
+          "stored_default": stored_default}
 
 
 # -- the run -------------------------------------------------------------------------------------------------
@@ -153,7 +167,7 @@ class Recorder:
 
     def __init__(self, budget: int) -> None:
         self.lock = threading.Lock()
-        self.samples: list[tuple[str, int, float]] = []
+        self.samples: list[tuple[str, int, float, str]] = []
         self.budget = budget
 
     def take(self) -> bool:
@@ -163,26 +177,25 @@ class Recorder:
             self.budget -= 1
             return True
 
-    def add(self, category: str, status: int, seconds: float) -> None:
+    def add(self, category: str, status: int, seconds: float, label: str) -> None:
         with self.lock:
-            self.samples.append((category, status, seconds))
+            self.samples.append((category, status, seconds, label))
 
 
-def client_loop(port: int, data: dict, seed: int, deadline: float, recorder: Recorder) -> None:
+def client_loop(port: int, data: dict, seed: int, deadline: float, recorder: Recorder, mix: dict[str, int]) -> None:
     """One client: draw a request, send it, record it, until the deadline or the request budget."""
     rng = random.Random(seed)
     client = Client(port, timeout=120)
-    categories, weights = zip(*WEIGHTS.items())
+    categories, weights = zip(*mix.items())
     while time.perf_counter() < deadline and recorder.take():
         category = rng.choices(categories, weights)[0]
-        _, path, query = MAKERS[category](rng, data)
+        label, path, query = MAKERS[category](rng, data)
         try:
             status, _, seconds = client.sparql(path, query) if query is not None else client.get(path)
         except OSError as exc:
-            status, seconds = -1, 0.0
-            recorder.add(category + ":" + type(exc).__name__, status, seconds)
+            recorder.add(category + ":" + type(exc).__name__, -1, 0.0, label)
             continue
-        recorder.add(category, status, seconds)
+        recorder.add(category, status, seconds, label)
     client.close()
 
 
@@ -194,12 +207,14 @@ def percentiles(values: list[float]) -> dict:
     return {"p50_ms": ms(pick(0.50)), "p95_ms": ms(pick(0.95)), "p99_ms": ms(pick(0.99)), "max_ms": ms(ordered[-1])}
 
 
-def summarise(samples: list[tuple[str, int, float]], seconds: float) -> dict:
+def summarise(samples: list[tuple[str, int, float, str]], seconds: float) -> dict:
     """Per category: requests, rate over the window (every request starts inside it), latency percentiles,
-    status counts; and the targets."""
-    by_category = defaultdict(list)
-    for category, status, latency in samples:
+    status counts; per stored query: requests and percentiles; and the targets."""
+    by_category, by_query = defaultdict(list), defaultdict(list)
+    for category, status, latency, label in samples:
         by_category[category].append((status, latency))
+        if label.startswith("stored/") and status > 0:
+            by_query[label.removeprefix("stored/")].append(latency)
     out = {"requests": len(samples), "seconds": round(seconds, 1), "requests_per_s": round(len(samples) / seconds, 1),
            "categories": {}}
     for category, rows in sorted(by_category.items()):
@@ -207,9 +222,11 @@ def summarise(samples: list[tuple[str, int, float]], seconds: float) -> dict:
         out["categories"][category] = {"requests": len(rows), "requests_per_s": round(len(rows) / seconds, 1),
                                        "status": dict(sorted(statuses.items())),
                                        **percentiles([lat for s, lat in rows if s > 0])}
+    out["stored_queries"] = {name: {"requests": len(v), **percentiles(v)}
+                             for name, v in sorted(by_query.items(), key=lambda kv: -max(kv[1]))}
     unintended = sum(n for c, v in out["categories"].items() for s, n in v["status"].items()
                      if (s >= 500 and not (s == 503 and c == "pathological")) or s < 0)
-    stored_p99 = out["categories"].get("stored", {}).get("p99_ms")
+    stored_p99 = percentiles([lat for c, st, lat, _ in samples if c.startswith("stored") and st > 0]).get("p99_ms")
     out["targets"] = {"unintended_5xx_or_errors": unintended, "stored_p99_ms": stored_p99,
                       "no_unintended_5xx": unintended == 0, "stored_p99_under_500ms": stored_p99 is not None and stored_p99 < 500}
     return out
@@ -228,7 +245,30 @@ def ensure_store(acts: int, seed: int) -> Path:
     return data_dir
 
 
-def run(acts: int, clients: int, seconds: float, workers: int, max_requests: int, seed: int) -> dict:
+def parse_mix(text: str) -> dict[str, int]:
+    """"stored=50,sparql=25" → weights (categories of :data:`MAKERS`)."""
+    mix = {}
+    for part in filter(None, text.split(",")):
+        name, _, weight = part.partition("=")
+        if name not in MAKERS or not weight.isdigit():
+            raise argparse.ArgumentTypeError(f"{part!r}: write category=weight, categories {', '.join(MAKERS)}")
+        mix[name] = int(weight)
+    return mix
+
+
+def warm_defaults(port: int, data: dict, workers: int) -> None:
+    """Every stored query with its default parameters, once per worker (fresh connections are
+    spread over the workers; a few rounds make it likely that each worker has answered each)."""
+    for _ in range(2 * workers):
+        client = Client(port)
+        for name in STORED_NAMES:
+            args = {"responsible": data["orgs"][0]} if name == "items-of-responsible" else {}
+            client.get(f"/api/queries/{name}" + (f"?{urlencode(args)}" if args else ""))
+        client.close()
+
+
+def run(acts: int, clients: int, seconds: float, workers: int, max_requests: int, seed: int,
+        mix: dict[str, int] = WEIGHTS, warm: bool = False) -> dict:
     data_dir = ensure_store(acts, seed)
     port = free_port()
     server = Server(serve_command(str(data_dir), port, workers), port, env=SERVER_ENV, log=WORK / f"load-{acts}.log")
@@ -239,9 +279,11 @@ def run(acts: int, clients: int, seconds: float, workers: int, max_requests: int
         for path in ("/api/network/mentorship?provenance=none", "/api/network/co-responsibility?provenance=none"):
             probe.get(path)  # one worker warm; the other warms under load, as in production
         probe.close()
+        if warm:
+            warm_defaults(port, data, workers)
         recorder = Recorder(max_requests)
         started = time.perf_counter()
-        threads = [threading.Thread(target=client_loop, args=(port, data, seed * 1000 + k, started + seconds, recorder))
+        threads = [threading.Thread(target=client_loop, args=(port, data, seed * 1000 + k, started + seconds, recorder, mix))
                    for k in range(clients)]
         for thread in threads:
             thread.start()
@@ -250,9 +292,9 @@ def run(acts: int, clients: int, seconds: float, workers: int, max_requests: int
         elapsed = time.perf_counter() - started
         memory = server.memory()
     result = summarise(recorder.samples, seconds)
-    return {"acts": acts, "clients": clients, "workers": workers, "startup_s": round(startup, 2), "memory": memory,
+    return {"acts": acts, "clients": clients, "workers": workers, "warmed": warm, "startup_s": round(startup, 2), "memory": memory,
             "elapsed_with_drain_s": round(elapsed, 1),
-            "weights": WEIGHTS, "machine": machine(), "versions": versions(), "code": code_state(), **result}
+            "weights": mix, "machine": machine(), "versions": versions(), "code": code_state(), **result}
 
 
 def report(result: dict) -> None:
@@ -262,6 +304,8 @@ def report(result: dict) -> None:
     for name, c in result["categories"].items():
         print(f"{name:24} {c['requests']:>6} {c['requests_per_s']:>7} {c.get('p50_ms', '-')!s:>8} {c.get('p95_ms', '-')!s:>8} "
               f"{c.get('p99_ms', '-')!s:>8} {c.get('max_ms', '-')!s:>8}  {c['status']}")
+    slowest = list(result["stored_queries"].items())[:6]
+    print("slowest stored queries (p50/p99 ms): " + ", ".join(f"{n} {q.get('p50_ms')}/{q.get('p99_ms')}" for n, q in slowest))
     print("targets:", result["targets"])
 
 
@@ -273,9 +317,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-requests", type=int, default=500_000)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--mix", type=parse_mix, default=WEIGHTS, help="category=weight,… (default: the issue's mix)")
+    parser.add_argument("--name", help="result file name suffix (default: the number of acts)")
+    parser.add_argument("--warm", action="store_true", help="answer every stored query with its defaults on each worker first")
     args = parser.parse_args(argv)
-    result = run(args.acts, args.clients, args.seconds, args.workers, args.max_requests, args.seed)
-    path = write_json(f"load-{args.acts}.json", result)
+    result = run(args.acts, args.clients, args.seconds, args.workers, args.max_requests, args.seed, args.mix, args.warm)
+    path = write_json(f"load-{args.name or args.acts}.json", result)
     report(result)
     print(f"written {path}")
     return 0 if result["targets"]["no_unintended_5xx"] and result["targets"]["stored_p99_under_500ms"] else 1

@@ -115,12 +115,13 @@ def validation_section(run: dict) -> list[str]:
         ["acts", "quads", "SPARQL checks s", "store open s", "memory", "pyshacl s", "pyshacl memory", "speed-up", "same report", "results"], rows)
 
 
-def load_section(result: dict) -> list[str]:
+def load_section(result: dict, name: str) -> list[str]:
     rows = [[name, c["requests"], c["requests_per_s"], c.get("p50_ms"), c.get("p95_ms"), c.get("p99_ms"), c.get("max_ms"),
              ", ".join(f"{k}: {v}" for k, v in c["status"].items())] for name, c in result["categories"].items()]
     t = result["targets"]
-    lines = [f"#### Load test: {result['clients']} clients, {result['seconds']} s, {result['workers']} workers, "
-             f"{result['acts']} acts — {result['requests']:,} requests, {result['requests_per_s']} req/s", ""]
+    mix = ", ".join(f"{k} {v}" for k, v in result["weights"].items())
+    lines = [f"#### Load test `{name}`: {result['clients']} clients, {result['seconds']} s, {result['workers']} workers, "
+             f"{result['acts']} acts, mix {mix} — {result['requests']:,} requests, {result['requests_per_s']} req/s", ""]
     lines += table(["category", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "status"], rows)
     lines.append(f"No 5xx but the intended 503s: {yes(t['no_unintended_5xx'])} ({t['unintended_5xx_or_errors']} unintended); "
                  f"p99 of stored queries {t['stored_p99_ms']} ms < 500 ms: {yes(t['stored_p99_under_500ms'])}.")
@@ -147,7 +148,7 @@ def figures() -> list[str]:
     for path in sorted(RESULTS.glob("load-*.json")):
         result = json.loads(path.read_text("utf-8"))
         if result["acts"] >= 100:
-            lines += load_section(result)
+            lines += load_section(result, path.stem.removeprefix("load-"))
     return lines + [END]
 
 
