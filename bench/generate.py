@@ -380,12 +380,19 @@ def build_act(index: int, config: CorpusConfig, towns: list[Town]) -> ActSpec:
         targets=targets, mentors=mentors, operator=rng.random() < 0.75,
         controller_is_signatory=rng.random() < 0.25,
         abbreviations=town.centre in (1, 2) and rng.random() < 0.6,
-        basis_day=date(year, rng.randint(1, 2), rng.randint(1, 28)), basis_number=rng.randint(20, 900),
+        **regional_order(config.seed, town.slug[:6], year),
     )
     act.rows = _plan_rows(act, rng)
     if rng.random() < DEFECT_RATE:
         _plant_defects(act, rng)
     return act
+
+
+def regional_order(seed: int, region: str, year: int) -> dict:
+    """The regional ministry's order listing the low-result schools of a year: one per region and
+    year, so that every act of the region cites it with the same date and number."""
+    rng = random.Random(f"{seed}:basis:{region}:{year}")
+    return {"basis_day": date(year, rng.randint(1, 2), rng.randint(1, 28)), "basis_number": rng.randint(20, 900)}
 
 
 def _act_number(doc_type: str, serial: int, rng: random.Random) -> str:
@@ -680,11 +687,19 @@ def write_acts(config: CorpusConfig, out: Path, indices) -> list[dict]:
     return metas
 
 
+def fingerprint() -> str:
+    """A hash of the generator's sources: a corpus made by another version is made again."""
+    digest = hashlib.sha256()
+    for name in ("genre.py", "generate.py", "compose.py", "render.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def generate(config: CorpusConfig, out: Path) -> dict:
     """Write the corpus into ``out`` (acts, manifests, corpus.json); return the corpus summary."""
     metas = write_acts(config, out, range(config.acts))
     towns = build_world(config)
-    summary = {"config": {**asdict(config), "years": list(config.years), "layouts": list(config.layouts)},
+    summary = {"generator": fingerprint(), "config": {**asdict(config), "years": list(config.years), "layouts": list(config.layouts)},
                "towns": len(towns), "regions": len({t.slug[:6] for t in towns}), "acts": len(metas),
                "items": sum(m["items"] for m in metas), "defects": sum(len(m["defects"]) for m in metas),
                "bytes": sum(m["bytes"] for m in metas)}

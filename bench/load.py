@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sys
 import threading
 import time
@@ -239,9 +240,11 @@ def ensure_store(acts: int, seed: int) -> Path:
     from .run_ingest import ingest_serial
 
     data_dir = store_dir(acts)
-    if not (data_dir / "manifest.json").exists():
-        _, files, _ = corpus(acts, seed)
+    root, files, _ = corpus(acts, seed)
+    stamp = data_dir / "corpus.json"  # the corpus this store was made from
+    if not (data_dir / "manifest.json").exists() or not stamp.exists() or stamp.read_bytes() != (root / "corpus.json").read_bytes():
         isolated(ingest_serial, files, str(fresh_dir(data_dir)), timeout=4 * 3600)
+        shutil.copyfile(root / "corpus.json", stamp)
     return data_dir
 
 

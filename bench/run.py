@@ -51,12 +51,13 @@ STEPS = ("corpus", "ingest", "queries", "validation")
 
 def corpus(acts: int, seed: int) -> tuple[Path, list[str], dict]:
     """The generated corpus of ``acts`` acts (made once, then reused); files in act order."""
-    from .generate import CorpusConfig, generate, load_manifests
+    from .generate import CorpusConfig, fingerprint, generate, load_manifests
 
     root = WORK / f"corpus-{acts}-s{seed}"
     summary_path = root / "corpus.json"
     config = CorpusConfig(acts=acts, seed=seed)
-    if not summary_path.exists() or json.loads(summary_path.read_text())["config"]["acts"] != acts:
+    made = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    if made.get("generator") != fingerprint() or made.get("config", {}).get("acts") != acts:
         fresh_dir(root)
         started = time.perf_counter()
         generate(config, root)
@@ -74,7 +75,9 @@ def store_dir(acts: int) -> Path:
 # -- ingest ------------------------------------------------------------------------------------------------
 
 
-def ingest(files: list[str], scale: dict, profile: bool) -> dict:
+def ingest(files: list[str], scale: dict, profile: bool, stamp: Path) -> dict:
+    """The ingest step (see the module docs); ``stamp`` (the corpus summary) is copied into the
+    store, so that bench.load knows which corpus a kept store was made from."""
     n = len(files)
     sample = files[: scale["stage_sample"]]
     print(f"ingest: stages on {len(sample)} documents …", flush=True)
@@ -85,6 +88,7 @@ def ingest(files: list[str], scale: dict, profile: bool) -> dict:
     snapshots = {p: str(store_dir(p)) for p in scale["points"] if p < n}
     serial, peak = isolated(run_ingest.ingest_serial, files, str(fresh_dir(store_dir(n))), checkpoints, snapshots,
                             timeout=scale["timeout"])
+    shutil.copyfile(stamp, store_dir(n) / "corpus.json")
     out["one_process"] = {**serial, "peak_mb": peak, "per_stretch": run_ingest.linearity(
         [c for c in serial["checkpoints"] if c["documents"] in {max(1, n * k // 4) for k in range(1, 5)}])}
     part = files[: scale["parallel_sample"]]
@@ -244,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     name = f"run-{args.scale}.json"
     results["complete"] = False
     if "ingest" in steps:
-        results["ingest"] = ingest(files, scale, args.profile)
+        results["ingest"] = ingest(files, scale, args.profile, root / "corpus.json")
         write_json(name, results)  # each step's figures are kept even if a later step fails
     if "queries" in steps:
         regions = summary["regions_of_acts"]

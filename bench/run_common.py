@@ -39,8 +39,9 @@ def ms(seconds: float | None) -> float | None:
 
 
 def self_peak_mb() -> float:
-    """Peak resident memory of this process (ru_maxrss is in KiB on Linux)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    """Peak resident memory of this process: VmHWM (ru_maxrss would also count the parent's memory
+    that a spawned child held between fork and exec)."""
+    return hwm_mb(os.getpid()) or round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def hwm_mb(pid: int) -> float:
