@@ -323,12 +323,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mix", type=parse_mix, default=WEIGHTS, help="category=weight,… (default: the issue's mix)")
     parser.add_argument("--name", help="result file name suffix (default: the number of acts)")
     parser.add_argument("--warm", action="store_true", help="answer every stored query with its defaults on each worker first")
+    parser.add_argument("--strict", action="store_true", help="exit with 1 when a target is missed")
     args = parser.parse_args(argv)
     result = run(args.acts, args.clients, args.seconds, args.workers, args.max_requests, args.seed, args.mix, args.warm)
     path = write_json(f"load-{args.name or args.acts}.json", result)
     report(result)
     print(f"written {path}")
-    return 0 if result["targets"]["no_unintended_5xx"] and result["targets"]["stored_p99_under_500ms"] else 1
+    met = result["targets"]["no_unintended_5xx"] and result["targets"]["stored_p99_under_500ms"]
+    return 0 if met or not args.strict else 1
 
 
 if __name__ == "__main__":
