@@ -53,6 +53,37 @@ def validation_graph(doc_id: str) -> str:
     return GRAPH_BASE + checked_doc_id(doc_id) + "/validation"
 
 
+SINGLE_LABELS = (ox.NamedNode("http://xmlns.com/foaf/0.1/name"), ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"))
+ALT_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+
+
+def _label_key(triple: ox.Triple) -> tuple:
+    language = triple.object.language if isinstance(triple.object, ox.Literal) else None
+    return (triple.subject, triple.predicate, language)
+
+
+def reconcile_labels(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Merged entity statements with one ``foaf:name`` and one ``skos:prefLabel`` (per language)
+    per resource: the fullest form that any act wrote ("Пряжина Елена Николаевна" over "Пряжина
+    Е.Н."); the other forms are kept as ``skos:altLabel``. Nothing is dropped or invented."""
+    out, labels = [], {}
+    for triple in triples:
+        if triple.predicate in SINGLE_LABELS:
+            labels.setdefault(_label_key(triple), []).append(triple.object)
+        else:
+            out.append(triple)
+    present = set(out)
+    for (subject, predicate, _), values in labels.items():
+        best = max(values, key=lambda v: (len(v.value), v.value))
+        out.append(ox.Triple(subject, predicate, best))
+        for value in values:
+            alt = ox.Triple(subject, ALT_LABEL, value)
+            if value != best and alt not in present:
+                present.add(alt)
+                out.append(alt)
+    return out
+
+
 def to_oxigraph(graph: Graph) -> list[ox.Triple]:
     """rdflib triples as pyoxigraph triples (through N-Triples, the fastest exact route)."""
     data = graph.serialize(format="nt", encoding="utf-8")
@@ -164,6 +195,22 @@ class Catalog:
                     seen.add(triple)
                     yield triple
 
+    def _labels_conflict(self, entities: list[ox.Triple]) -> bool:
+        """True when the store already names a resource of ``entities`` otherwise (then the
+        entities graph is rebuilt so that each resource keeps one name)."""
+        new = {_label_key(t): t.object for t in entities if t.predicate in SINGLE_LABELS}
+        subjects = " ".join(sorted({str(s) for s, _, _ in new}))
+        if not subjects:
+            return False
+        stored = self.store.query(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH <{ENTITIES_GRAPH}> {{ VALUES ?s {{ {subjects} }} "
+            f"VALUES ?p {{ {' '.join(str(p) for p in SINGLE_LABELS)} }} ?s ?p ?o }} }}")
+        for subject, predicate, value in stored.rows:
+            key = _label_key(ox.Triple(subject, predicate, value))
+            if key in new and new[key] != value:
+                return True
+        return False
+
     # -- writes ------------------------------------------------------------------------------
 
     def _stage(self, sub: Submission, entities: list[ox.Triple], triples: int) -> Path:
@@ -224,13 +271,13 @@ class Catalog:
         changes = [GraphChange("replace", document_graph(sub.doc_id), tuple(doc_triples))]
         if sub.validation is not None:
             changes.append(GraphChange("replace", validation_graph(sub.doc_id), tuple(to_oxigraph(sub.validation))))
-        if previous:
+        if previous or self._labels_conflict(entities):
             merged = list(self._entity_contributions(exclude=sub.doc_id))
             known = set(merged)
             merged.extend(t for t in entities if t not in known)
-            changes.append(GraphChange("replace", str(ENTITIES_GRAPH), tuple(merged)))
+            changes.append(GraphChange("replace", str(ENTITIES_GRAPH), tuple(reconcile_labels(merged))))
         else:
-            changes.append(GraphChange("add", str(ENTITIES_GRAPH), tuple(entities)))
+            changes.append(GraphChange("add", str(ENTITIES_GRAPH), tuple(reconcile_labels(entities))))
         staging = self._stage_or_fail(sub, entities, len(doc_triples))
         try:
             self.store.commit(changes)
@@ -244,7 +291,7 @@ class Catalog:
         """Remove a document's graphs and rebuild the entities graph from the others."""
         if self.meta(doc_id) is None:
             raise NotFound(f"no document {doc_id!r} in the store", doc_id=doc_id)
-        remaining = tuple(self._entity_contributions(exclude=doc_id))
+        remaining = tuple(reconcile_labels(self._entity_contributions(exclude=doc_id)))
         self.store.commit([
             GraphChange("drop", document_graph(doc_id)),
             GraphChange("drop", validation_graph(doc_id)),

@@ -115,3 +115,33 @@ def test_a_substitution_of_an_unprojected_variable_is_bad_input(store):
     store.replace_graph(G1, triples("a"))
     with pytest.raises(BadInput, match="cannot take these bindings"):
         store.query("SELECT ?o WHERE { ?s ?p ?o }", substitutions={"s": ox.NamedNode(EX + "a")})
+
+
+def test_entities_keep_one_name_per_resource_across_acts(config):
+    """Two acts name one person differently: the fullest form is the name, the other an altLabel;
+    removing the act that gave the full form brings the short one back."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import FOAF, SKOS
+
+    from shnor_kg.server.catalog import Catalog, Submission
+
+    store = EmbeddedStore.open(config.data_dir)
+    catalog = Catalog(store, config.data_dir)
+    person = URIRef("https://w3id.org/shnor/id/person/ru-tul-tula/pryazhina-e-n")
+
+    def act(doc_id, name):
+        entities = Graph()
+        entities.add((person, FOAF.name, Literal(name)))
+        document = Graph()
+        document.add((URIRef(f"https://w3id.org/shnor/id/act/{doc_id}"), URIRef("http://example.org/names"), person))
+        return Submission(doc_id, document, entities, doc_id.encode(), f"{doc_id}.txt", "text/plain", doc_id * 4)
+
+    def names():
+        rows = store.query(f"SELECT ?p ?o WHERE {{ <{person}> ?p ?o }}").rows
+        return sorted((r[0].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1], r[1].value) for r in rows)
+
+    catalog.add(act("a", "Пряжина Е.Н."))
+    catalog.add(act("b", "Пряжина Елена Николаевна"))
+    assert names() == [("altLabel", "Пряжина Е.Н."), ("name", "Пряжина Елена Николаевна")]
+    catalog.remove("b")
+    assert names() == [("name", "Пряжина Е.Н.")]
