@@ -90,11 +90,6 @@ def test_security_headers(client):
     assert api.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_user_values_are_escaped_in_error_pages(client):
-    page = client.get("/<script>alert(1)</script>", headers={"Accept": "text/html"})
-    assert b"<script>alert(1)</script>" not in page.data
-
-
 def test_access_log_is_one_json_line_per_request(client):
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
