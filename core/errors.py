@@ -112,6 +112,14 @@ class StoreUnavailable(ShnorError):
     exit_code = 3
 
 
+class ServerBusy(ShnorError):
+    """The server is at its limit of long queries; this one was stopped (see ``retry_after``)."""
+
+    status = 503
+    code = "server_busy"
+    exit_code = 3
+
+
 class StoredQueryError(ShnorError):
     """A stored query file (``queries/*.rq``) is broken: the application does not start."""
 

@@ -13,6 +13,14 @@ line, so the row cap is a line count and the serializer is stopped as soon as th
 N-Triples for graphs, and are turned into the requested results format in the worker; so the
 server process does no per-term Python work on the hot path.
 
+Long queries: an *ad hoc* query (``QueryJob.adhoc``, the SPARQL endpoint's) still running after
+``long_after`` seconds gives up its slot to the short queries behind it: its process is moved to
+the lowest CPU priority (nice 19), so that a few pathological queries cannot starve the cheap
+ones, and it keeps running in one of ``long_slots`` places. When those are all taken the query is
+stopped at once with 503 and Retry-After (``ServerBusy``) rather than queueing the others behind
+it. A reniced process cannot be given its priority back, so it is retired after its answer.
+Stored and internal queries are ours, bounded, and never reniced or stopped early.
+
 Defence in depth: every worker installs a seccomp filter that refuses ``socket(AF_INET/AF_INET6)``
 and ``io_uring_setup`` (x86-64 and arm64 Linux). pyoxigraph *does* open HTTP connections for
 ``SERVICE`` (measured); the query guard refuses SERVICE before evaluation, and the filter makes
@@ -39,7 +47,7 @@ from typing import Callable, Hashable, Mapping
 
 import pyoxigraph as ox
 
-from ..errors import BadInput, QuerySyntaxError, QueryTimeout, StoreUnavailable
+from ..errors import BadInput, QuerySyntaxError, QueryTimeout, ServerBusy, StoreUnavailable
 from .results import serialize_transport
 from .store import QueryResult, Term
 
@@ -63,6 +71,7 @@ class QueryJob:
     substitutions: tuple[tuple[str, Term], ...] = ()
     limit: int | None = None
     output: str | None = None
+    adhoc: bool = False
 
 
 @dataclass(frozen=True)
@@ -310,14 +319,26 @@ class _Worker:
     pid: int
     conn: Connection
     generation: Hashable
+    reniced: bool = False
 
-    def ask(self, job: QueryJob, deadline: float) -> tuple:
-        """Send a job and wait for the reply until ``deadline`` (raises TimeoutError)."""
+    def send(self, job: QueryJob) -> None:
         self.conn.send_bytes(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not self.conn.poll(remaining):
-            raise TimeoutError
+
+    def wait(self, until: float) -> bool:
+        """Whether the reply arrived before the monotonic time ``until``."""
+        remaining = until - time.monotonic()
+        return remaining > 0 and self.conn.poll(remaining)
+
+    def receive(self) -> tuple:
         return pickle.loads(self.conn.recv_bytes())
+
+    def renice(self) -> None:
+        """Lowest CPU priority for the rest of this process's life."""
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.pid, 19)
+        except OSError:  # the process has just ended: its reply or EOF is waiting
+            pass
+        self.reniced = True
 
 
 def _kill(pid: int, conn: Connection | None = None) -> None:
@@ -349,14 +370,18 @@ class _Registry:
 
 
 class QueryProcesses:
-    """At most ``size`` worker processes forked from this one over one in-memory store."""
+    """At most ``size`` worker processes forked from this one over one in-memory store, plus at
+    most ``long_slots`` ad hoc queries that ran past ``long_after`` seconds (see the module text)."""
 
-    def __init__(self, store: ox.Store | Callable[[], ox.Store], *, size: int) -> None:
+    def __init__(self, store: ox.Store | Callable[[], ox.Store], *, size: int, long_slots: int = 1,
+                 long_after: float | None = None) -> None:
         self._store = store if callable(store) else (lambda: store)
         self.size = size
+        self.long_after = long_after
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(size)
+        self._long_slots = threading.BoundedSemaphore(long_slots) if long_slots > 0 else None
         self._registry = _Registry()
         self._finalizer = weakref.finalize(self, self._registry.close)
         self.sandboxed: bool | None = None
@@ -370,31 +395,56 @@ class QueryProcesses:
         """Evaluate ``job`` in a worker of the current ``generation()``; kill it at the deadline.
 
         ``fork_lock`` is held while forking so that no write to the store is under way. Raises
-        QueryTimeout (503) at the limit, QuerySyntaxError / BadInput for a bad query,
-        StoreUnavailable when every worker stays busy until the deadline or a worker dies."""
+        QueryTimeout (503) at the limit, ServerBusy (503) for an ad hoc query that turns long when
+        every long slot is taken, QuerySyntaxError / BadInput for a bad query, StoreUnavailable
+        when every worker stays busy until the deadline or a worker dies."""
         deadline = time.monotonic() + timeout
         if not self._slots.acquire(timeout=timeout):
             raise StoreUnavailable(f"all {self.size} query processes stayed busy for {timeout:g} s; try again later")
+        held = [self._slots]
         try:
-            return self._run_in_worker(job, deadline, timeout, generation, fork_lock)
+            return self._run_in_worker(job, deadline, timeout, generation, fork_lock, held)
         finally:
-            self._slots.release()
+            for slot in held:
+                slot.release()
 
-    def _run_in_worker(self, job, deadline, timeout, generation, fork_lock) -> Answer:
+    def _run_in_worker(self, job, deadline, timeout, generation, fork_lock, held: list) -> Answer:
         worker = self._checkout(generation, fork_lock)
         try:
-            reply = worker.ask(job, deadline)
+            worker.send(job)
+            if not self._await(worker, job, deadline, held):
+                raise TimeoutError
+            reply = worker.receive()
         except TimeoutError:
             self._retire(worker)
             raise QueryTimeout(f"the query was stopped at the time limit of {timeout:g} s", limit_seconds=timeout) from None
         except (EOFError, OSError):
             self._retire(worker)
             raise StoreUnavailable("the query process ended unexpectedly (out of memory?); the query was not answered") from None
-        except BaseException:  # interrupted while waiting: the worker's state is unknown
+        except BaseException:  # interrupted while waiting, or shed: the worker's state is unknown
             self._retire(worker)
             raise
-        self._checkin(worker)
+        if worker.reniced:
+            self._retire(worker)
+        else:
+            self._checkin(worker)
         return self._unpack(reply, job)
+
+    def _await(self, worker: _Worker, job: QueryJob, deadline: float, held: list) -> bool:
+        """Wait for the reply until ``deadline``; an ad hoc job still running after ``long_after``
+        moves from its slot to a long slot at the lowest priority, or is shed (ServerBusy)."""
+        if not job.adhoc or self.long_after is None or self.long_after >= deadline - time.monotonic():
+            return worker.wait(deadline)
+        if worker.wait(time.monotonic() + self.long_after):
+            return True
+        if self._long_slots is None or not self._long_slots.acquire(blocking=False):
+            raise ServerBusy(f"the query ran past {self.long_after:g} s while the server was already evaluating its "
+                             "longest queries; it was stopped: retry later or narrow the query", retry_after=5)
+        worker.renice()
+        held.remove(self._slots)
+        self._slots.release()
+        held.append(self._long_slots)
+        return worker.wait(deadline)
 
     def _unpack(self, reply: tuple, job: QueryJob) -> Answer:
         status, payload = reply

@@ -125,7 +125,7 @@ def _answer(query_request: QueryRequest) -> Response:
     fmt = _format(query_request, info)
     if fmt is not None and fmt.key == "html":
         return _page(query_request.query, dataset)
-    job = QueryJob(query_request.query, *dataset, limit=svc.config.row_limit, output=fmt.key if fmt else None)
+    job = QueryJob(query_request.query, *dataset, limit=svc.config.row_limit, output=fmt.key if fmt else None, adhoc=True)
     answer = g.sparql_answer = execute(svc.store, job, timeout=svc.config.query_timeout)
     if fmt is None:  # the guard did not recognise the form: negotiate on what the engine answered
         fmt = negotiate(request, answer.kind, query_request.formats)
@@ -235,7 +235,7 @@ def _view(query: str, dataset: tuple) -> dict:
     """Run ``query`` for the HTML view: the table (header, rows of cells) and the answer, or the error."""
     svc = services()
     try:
-        answer = g.sparql_answer = execute(svc.store, QueryJob(query, *dataset, limit=svc.config.row_limit), timeout=svc.config.query_timeout)
+        answer = g.sparql_answer = execute(svc.store, QueryJob(query, *dataset, limit=svc.config.row_limit, adhoc=True), timeout=svc.config.query_timeout)
     except ShnorError as error:
         return {"error": error}
     header, rows = table(answer.to_result(), base_iri=svc.config.base_iri)

@@ -141,7 +141,8 @@ def open_store(config: Config) -> Store:
     if config.store == "embedded":
         from .store_embedded import EmbeddedStore
 
-        return EmbeddedStore.open(config.data_dir, query_workers=config.query_workers)
+        return EmbeddedStore.open(config.data_dir, query_workers=config.query_workers, long_queries=config.long_queries,
+                                  long_query_seconds=config.long_query_seconds or None)
     if config.store == "sparql" or str(config.store).startswith("sparql+"):
         from .store_remote import RemoteStore  # provided by the remote back-end module
 

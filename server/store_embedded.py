@@ -67,14 +67,19 @@ class EmbeddedStore:
         self._manifest_stamp: tuple[int, int] | None = None
         self._sync_lock = threading.Lock()
         self.query_workers = DEFAULT_QUERY_WORKERS
+        self.long_queries = 1
+        self.long_query_seconds: float | None = None
         self._processes: QueryProcesses | None = None
 
     @classmethod
-    def open(cls, data_dir: str | os.PathLike, *, query_workers: int = DEFAULT_QUERY_WORKERS) -> "EmbeddedStore":
+    def open(cls, data_dir: str | os.PathLike, *, query_workers: int = DEFAULT_QUERY_WORKERS, long_queries: int = 1,
+             long_query_seconds: float | None = None) -> "EmbeddedStore":
         """Open (creating if needed) the data directory and load it into memory.
 
         ``query_workers`` bounds the processes that evaluate time-limited queries (0: evaluate
-        in this process, where a time limit can only be checked between rows)."""
+        in this process, where a time limit can only be checked between rows); ad hoc queries
+        past ``long_query_seconds`` are reniced into one of ``long_queries`` places or stopped
+        (see ``query_workers.py``)."""
         root = Path(data_dir)
         try:
             (root / SEGMENTS).mkdir(parents=True, exist_ok=True)
@@ -84,6 +89,7 @@ class EmbeddedStore:
             raise StoreUnavailable(f"the data directory {root} is not readable and writable", path=str(root))
         store = cls(root)
         store.query_workers = query_workers
+        store.long_queries, store.long_query_seconds = long_queries, long_query_seconds
         store.sync()
         return store
 
@@ -195,7 +201,8 @@ class EmbeddedStore:
 
     def _workers(self) -> QueryProcesses | None:
         if self._processes is None and self.query_workers > 0 and QueryProcesses.available():
-            self._processes = QueryProcesses(lambda: self._memory, size=self.query_workers)
+            self._processes = QueryProcesses(lambda: self._memory, size=self.query_workers,
+                                             long_slots=self.long_queries, long_after=self.long_query_seconds)
         return self._processes
 
     def _generation(self) -> tuple[int, int]:

@@ -13,7 +13,6 @@ from ..config import Config
 
 GUNICORN_SETTINGS = {
     "worker_class": "gthread",
-    "threads": 4,
     "limit_request_line": 8190,
     "limit_request_fields": 100,
     "limit_request_field_size": 8190,
@@ -30,6 +29,7 @@ class _Gunicorn(BaseApplication):
     def load_config(self) -> None:
         self.cfg.set("bind", f"{self.shnor_config.host}:{self.shnor_config.port}")
         self.cfg.set("workers", self.shnor_config.workers)
+        self.cfg.set("threads", self.shnor_config.threads)
         self.cfg.set("timeout", int(self.shnor_config.query_timeout * 3) + 10)
         for key, value in GUNICORN_SETTINGS.items():
             self.cfg.set(key, value)

@@ -11,7 +11,7 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from shnor_kg.errors import BadInput, QueryRefused
+from shnor_kg.errors import BadInput, QueryRefused, QueryTimeout, ServerBusy
 from shnor_kg.server.query_workers import QueryJob, QueryProcesses
 from shnor_kg.server.sparql_guard import check_query, inspect_query
 from tests.sparql_support import (  # noqa: F401 (fixtures)
@@ -215,6 +215,72 @@ def test_a_cartesian_product_is_stopped_at_the_limit_while_a_cheap_query_answers
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)  # the work really stopped: the process is gone
     assert call(terms_server, params={"query": "ASK { ?s ?p ?o }"}).status == 200  # a fresh worker
+
+
+def _cartesian_store() -> ox.Store:
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(f"urn:s{i}"), ox.NamedNode("urn:p"), ox.Literal(i), ox.NamedNode("urn:g")) for i in range(400))
+    return store
+
+
+def test_a_long_adhoc_query_is_reniced_and_one_more_is_stopped_at_once():
+    """Past ``long_after`` an ad hoc query leaves its slot for a long one at nice 19; with the long
+    slot taken, the next one is stopped there (ServerBusy, Retry-After) while short ones still run."""
+    workers = QueryProcesses(_cartesian_store(), size=2, long_slots=1, long_after=0.3)
+    lock, outcomes = threading.Lock(), {}
+
+    def run(key: str) -> None:
+        started = time.monotonic()
+        try:
+            workers.run(QueryJob(CARTESIAN, adhoc=True), timeout=3, generation=lambda: 0, fork_lock=lock)
+        except (QueryTimeout, ServerBusy) as exc:
+            outcomes[key] = (exc, time.monotonic() - started)
+
+    try:
+        first = threading.Thread(target=run, args=("first",))
+        first.start()
+        wait_until(lambda: any(_nice(pid) == 19 for pid in list(workers._registry.pids)))  # moved to the long slot
+        second = threading.Thread(target=run, args=("second",))
+        second.start()
+        second.join(10)
+        shed, shed_seconds = outcomes["second"]
+        assert isinstance(shed, ServerBusy) and shed.status == 503 and shed.details["retry_after"] > 0
+        assert 0.3 <= shed_seconds < 1.5, shed_seconds
+        cheap = workers.run(QueryJob("ASK { ?s ?p ?o }", adhoc=True), timeout=3, generation=lambda: 0, fork_lock=lock)
+        assert cheap.body == b"true"  # the long one left its slot
+        first.join(10)
+        stopped, seconds = outcomes["first"]
+        assert isinstance(stopped, QueryTimeout) and 3 <= seconds < 4.5
+    finally:
+        workers.close()
+
+
+def test_stored_and_internal_queries_are_never_reniced_or_shed():
+    workers = QueryProcesses(_cartesian_store(), size=2, long_slots=0, long_after=0.2)
+    try:
+        with pytest.raises(QueryTimeout):  # not ServerBusy, although no long slot exists
+            workers.run(QueryJob(CARTESIAN), timeout=1, generation=lambda: 0, fork_lock=threading.Lock())
+    finally:
+        workers.close()
+
+
+def test_the_endpoint_answers_a_shed_query_with_503_and_retry_after(tmp_path, live_server_for):
+    from tests.sparql_support import build_app
+
+    base = live_server_for(build_app(str(tmp_path / "kg"), query_timeout=4.0, long_query_seconds=0.3, long_queries=0))
+    started = time.monotonic()
+    reply = call(base, params={"query": CARTESIAN})
+    assert reply.status == 503 and reply.error["code"] == "server_busy", reply.body
+    assert int(reply.headers["Retry-After"]) > 0
+    assert time.monotonic() - started < 2.0
+    assert call(base, params={"query": "ASK { ?s ?p ?o }"}).status == 200
+
+
+def _nice(pid: int) -> int | None:
+    try:
+        return os.getpriority(os.PRIO_PROCESS, pid)
+    except OSError:
+        return None
 
 
 def test_workers_follow_a_new_dataset_version(tmp_path, live_server_for):
