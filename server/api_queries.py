@@ -4,10 +4,14 @@ generated from the query headers).
 
 Parameters of a query come as query-string arguments named like the query's parameters;
 ``format`` (``json`` | ``csv`` | ``tsv`` | ``sparql-json``) and ``delimiter`` (``,`` | ``;``, CSV
-only) are reserved. Results are cached per dataset version by the application's QueryRunner.
+only) are reserved. Encoded answers are kept per dataset version in the shared response cache
+(``response_cache.py``): a repeated request is a file read, whichever server process answers it.
 """
 
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -95,12 +99,50 @@ def run_api(name: str) -> Response:
     delimiter = _choice("delimiter", formats.DELIMITERS, ",")
     if "delimiter" in request.args and fmt != "csv":
         raise BadParameter("'delimiter' applies to format=csv only", parameter="delimiter")
-    execution = runner().run(name, query_arguments(name))
-    return respond(execution, fmt, delimiter=delimiter)
+    return stored_answer(name, query_arguments(name), fmt, delimiter).response()
 
 
-def respond(execution: Execution, fmt: str, *, delimiter: str = ",") -> Response:
-    """The HTTP response of an answered query in ``fmt``, with the receipt headers."""
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An encoded answer: ``meta`` holds the content type and the receipt headers; a JSON body
+    lacks its closing ``cached`` and ``elapsed_ms`` members, which belong to each request."""
+
+    meta: dict
+    body: bytes
+    cached: bool
+    elapsed: float
+
+    def response(self) -> Response:
+        body = self.body
+        if self.meta["format"] == "json":
+            body = body[:-1] + b',"cached":%s,"elapsed_ms":%s}' % (b"true" if self.cached else b"false", _ms(self.elapsed).encode())
+        response = Response(body, content_type=FORMATS[self.meta["format"]])
+        response.headers.update(self.meta["headers"])
+        response.headers["X-Shnor-Elapsed-Ms"] = f"{self.elapsed * 1000:.3f}"
+        response.headers[CACHE_HEADER] = "hit" if self.cached else "miss"
+        return response
+
+
+def stored_answer(name: str, raw: dict[str, str], fmt: str = "json", delimiter: str = ",") -> StoredAnswer:
+    """The answer of a stored query, from the shared response cache when it holds it (raises
+    BadParameter, QueryTimeout, StoreUnavailable as the runner does)."""
+    started = time.perf_counter()
+    svc = services()
+    terms = get_query(name).bind(raw)
+    key = ("stored", name, tuple(sorted((k, str(t)) for k, t in terms.items())), fmt, delimiter)
+    version = svc.store.version()
+    kept = svc.responses.get(version, key)
+    if kept is not None:
+        return StoredAnswer(*kept, True, time.perf_counter() - started)
+    execution = runner().run(name, raw)
+    meta, body = encode(execution, fmt, delimiter=delimiter)
+    if execution.version == version:
+        svc.responses.put(version, key, meta, body)
+    return StoredAnswer(meta, body, execution.cached, time.perf_counter() - started)
+
+
+def encode(execution: Execution, fmt: str, *, delimiter: str = ",") -> tuple[dict, bytes]:
+    """(metadata, body) of an answered query in ``fmt``."""
     result = execution.result
     if fmt == "csv":
         body = formats.to_csv(result, delimiter=delimiter).encode("utf-8")
@@ -109,11 +151,15 @@ def respond(execution: Execution, fmt: str, *, delimiter: str = ",") -> Response
     elif fmt == "sparql-json":
         body = to_sparql_json(result)
     else:
-        return _with_headers(jsonify(_json_body(execution)), execution)
-    response = Response(body, content_type=FORMATS[fmt])
+        body = current_app.json.dumps(_json_body(execution)).encode("utf-8")
+    headers = {
+        "X-Shnor-Rows": str(len(result.rows)),
+        "X-Shnor-Truncated": "true" if result.truncated else "false",
+        "X-Shnor-Dataset-Version": execution.version,
+    }
     if fmt in ("csv", "tsv"):
-        response.headers["Content-Disposition"] = f'attachment; filename="{execution.query.name}.{fmt}"'
-    return _with_headers(response, execution)
+        headers["Content-Disposition"] = f'attachment; filename="{execution.query.name}.{fmt}"'
+    return {"format": fmt, "headers": headers}, body
 
 
 def _json_body(execution: Execution) -> dict:
@@ -125,18 +171,11 @@ def _json_body(execution: Execution) -> dict:
         "variables": list(result.variables),
         "rows": formats.json_rows(result),
         "truncated": result.truncated,
-        "cached": execution.cached,
-        "elapsed_ms": round(execution.elapsed * 1000, 3),
     }
 
 
-def _with_headers(response: Response, execution: Execution) -> Response:
-    response.headers["X-Shnor-Rows"] = str(len(execution.result.rows))
-    response.headers["X-Shnor-Truncated"] = "true" if execution.result.truncated else "false"
-    response.headers["X-Shnor-Dataset-Version"] = execution.version
-    response.headers["X-Shnor-Elapsed-Ms"] = f"{execution.elapsed * 1000:.3f}"
-    response.headers[CACHE_HEADER] = "hit" if execution.cached else "miss"
-    return response
+def _ms(seconds: float) -> str:
+    return f"{round(seconds * 1000, 3)}"
 
 
 @blueprint.get("/api/openapi.json")

@@ -11,16 +11,18 @@ from ..config import Config, load_config
 from .catalog import Catalog
 from . import i18n, security
 from .errors import register_error_handlers
+from .response_cache import ResponseCache
 from .store import Store, open_store
 
 
 @dataclass
 class Services:
-    """What the request handlers share: configuration, store and catalog."""
+    """What the request handlers share: configuration, store, catalog and the response cache."""
 
     config: Config
     store: Store
     catalog: Catalog
+    responses: ResponseCache
 
 
 def services() -> Services:
@@ -37,7 +39,8 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     store = store or open_store(config)
     catalog = Catalog(store, config.data_dir, base_iri=config.base_iri)
     catalog.ensure_vocabulary()
-    app.extensions["shnor_kg"] = Services(config, store, catalog)
+    responses = ResponseCache(config.data_dir, config.response_cache_mb * 1024 * 1024)
+    app.extensions["shnor_kg"] = Services(config, store, catalog, responses)
     register_error_handlers(app)
     security.install(app, rate_limit=config.rate_limit)
     i18n.install(app)
@@ -45,7 +48,8 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
 
     @app.get("/health")
     def health():
-        return jsonify(status="ok", version=store.version())
+        version = store.version()
+        return jsonify(status="ok", version=version, cache=responses.state(version))
 
     return app
 

@@ -339,7 +339,10 @@ def serve(obj: Context, host: str | None, port: int | None, workers: int | None)
 
         run_gunicorn(config)
         return
+    from . import warmup
+
     app = create_app(config)
+    warmup.install(app)
     app.run(host=config.host, port=config.port, threaded=True)
 
 

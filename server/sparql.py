@@ -8,6 +8,7 @@ cut the answer), ``X-Shnor-Dataset-Version`` (changes on every ingest) and ``X-S
 
 from __future__ import annotations
 
+import re
 import time
 
 import pyoxigraph as ox
@@ -126,13 +127,17 @@ def _answer(query_request: QueryRequest) -> Response:
     if fmt is not None and fmt.key == "html":
         return _page(query_request.query, dataset)
     job = QueryJob(query_request.query, *dataset, limit=svc.config.row_limit, output=fmt.key if fmt else None, adhoc=True)
-    answer = g.sparql_answer = execute(svc.store, job, timeout=svc.config.query_timeout)
+    answer = g.sparql_answer = _execute_kept(svc, job)
     if fmt is None:  # the guard did not recognise the form: negotiate on what the engine answered
         fmt = negotiate(request, answer.kind, query_request.formats)
         if fmt.key == "html":
             return _page(query_request.query, dataset)
         return _response(serialize_transport(answer.kind, answer.body, fmt.key), fmt)
     return _response(answer.body, fmt)
+
+
+KEEP_AFTER = 0.05  # seconds: cheaper answers are evaluated again rather than kept on disk
+VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)  # a new answer at each evaluation
 
 
 def _format(query_request: QueryRequest, info: QueryInfo) -> ResultFormat | None:
@@ -158,6 +163,24 @@ def _dataset(query_request: QueryRequest, info: QueryInfo, store) -> tuple[tuple
         check_graphs(query_request.named_graphs, graphs, clause="named-graph-uri")
         return query_request.default_graphs, query_request.named_graphs
     return info.from_graphs, info.from_named
+
+
+def _execute_kept(svc, job: QueryJob) -> Answer:
+    """``execute``, through the shared response cache for answers that took at least
+    ``KEEP_AFTER`` seconds and cannot change within a dataset version."""
+    if VOLATILE.search(job.sparql):
+        return execute(svc.store, job, timeout=svc.config.query_timeout)
+    key, version = ("sparql", job), svc.store.version()
+    kept = svc.responses.get(version, key)
+    if kept is not None:
+        meta, body = kept
+        return Answer(meta["kind"], body, meta["count"], meta["truncated"], meta["elapsed"], job.output, meta["sandboxed"])
+    answer = execute(svc.store, job, timeout=svc.config.query_timeout)
+    if answer.elapsed >= KEEP_AFTER and svc.store.version() == version:
+        meta = {"kind": answer.kind, "count": answer.count, "truncated": answer.truncated, "elapsed": answer.elapsed,
+                "sandboxed": answer.sandboxed}
+        svc.responses.put(version, key, meta, answer.body)
+    return answer
 
 
 def execute(store, job: QueryJob, *, timeout: float | None) -> Answer:

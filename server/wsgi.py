@@ -35,11 +35,14 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        from . import warmup
         from .app import create_app
         from .security import configure_access_log
 
         configure_access_log()
-        return create_app(self.shnor_config)
+        app = create_app(self.shnor_config)
+        warmup.install(app)
+        return app
 
 
 def run_gunicorn(config: Config) -> None:
