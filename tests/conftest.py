@@ -31,13 +31,18 @@ def store(config):
     store.close()
 
 
-@pytest.fixture
-def app(config):
+def make_app(config, *, store=None):
+    """``create_app(config, store=store)`` in Flask's testing mode (errors propagate to the test)."""
     from shnor_kg.server.app import create_app
 
-    app = create_app(config)
+    app = create_app(config, store=store)
     app.config["TESTING"] = True
     return app
+
+
+@pytest.fixture
+def app(config):
+    return make_app(config)
 
 
 @pytest.fixture
@@ -86,11 +91,7 @@ def sample_store(sample_config):
 @pytest.fixture(scope="session")
 def sample_app(sample_config, sample_store):
     """The app over ``sample_store``."""
-    from shnor_kg.server.app import create_app
-
-    app = create_app(sample_config, store=sample_store)
-    app.config["TESTING"] = True
-    return app
+    return make_app(sample_config, store=sample_store)
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ import pytest
 
 from shnor_kg.config import load_config
 
+from .conftest import make_app
+
 FIXTURE = Path(__file__).parent / "data" / "queries_fixture.trig"
 ID = "https://w3id.org/shnor/id/"
 SHNOR = "https://w3id.org/shnor/ontology#"
@@ -56,11 +58,7 @@ def fixture_store(fixture_config):
 
 @pytest.fixture(scope="session")
 def fixture_app(fixture_config, fixture_store):
-    from shnor_kg.server.app import create_app
-
-    app = create_app(fixture_config, store=fixture_store)
-    app.config["TESTING"] = True
-    return app
+    return make_app(fixture_config, store=fixture_store)
 
 
 @pytest.fixture

@@ -19,6 +19,8 @@ import pytest
 
 from shnor_kg.config import load_config
 
+from .conftest import make_app
+
 EX = "https://w3id.org/shnor/id/test/"
 G_TERMS = "https://w3id.org/shnor/graph/test-terms"
 G_OTHER = "https://w3id.org/shnor/graph/test-other"
@@ -64,12 +66,9 @@ def triples_of(turtle: str) -> list[ox.Triple]:
 
 def build_app(data_dir: str, **overrides):
     """The app over a fresh store holding the two test graphs (and the vocabulary)."""
-    from shnor_kg.server.app import create_app
-
     settings = {"data_dir": data_dir, "query_timeout": QUERY_TIMEOUT, "row_limit": ROW_LIMIT,
                 "max_query_length": MAX_QUERY_LENGTH, "cors_origins": CORS_ORIGINS, **overrides}
-    app = create_app(load_config(settings, environ={}))
-    app.config["TESTING"] = True
+    app = make_app(load_config(settings, environ={}))
     store = app.extensions["shnor_kg"].store
     store.replace_graph(G_TERMS, triples_of(TERMS_TTL))
     store.replace_graph(G_OTHER, triples_of(OTHER_TTL))

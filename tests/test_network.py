@@ -18,8 +18,9 @@ import pytest
 from shnor_kg.ontology import ENTITIES_GRAPH, GRAPH_BASE
 from shnor_kg.server import network as net
 from shnor_kg.server import network_metrics as metrics
-from shnor_kg.server.app import create_app
 from shnor_kg.server.store import GraphChange
+
+from .conftest import make_app
 
 ID = "https://w3id.org/shnor/id/"
 PREFIXES = f"""
@@ -107,8 +108,7 @@ def contract_app(tmp_path_factory):
     from shnor_kg.config import load_config
 
     config = load_config({"data_dir": str(tmp_path_factory.mktemp("network") / "kg")}, environ={})
-    app = create_app(config)
-    app.config["TESTING"] = True
+    app = make_app(config)
     store = app.extensions["shnor_kg"].store
     store.commit([
         GraphChange("add", str(ENTITIES_GRAPH), _triples(ENTITIES)),

@@ -12,6 +12,7 @@ from rdflib.compare import isomorphic
 from shnor_kg.ontology import SHNOR
 from shnor_kg.ontology.vocabulary import load_vocabulary
 
+from .conftest import make_app
 from .test_ontology import (
     CONTRACT_CLASSES,
     CONTRACT_DATATYPE_PROPERTIES,
@@ -43,11 +44,8 @@ class _Anchors(HTMLParser):
 @pytest.fixture(scope="module")
 def page_client(tmp_path_factory):
     from shnor_kg.config import load_config
-    from shnor_kg.server.app import create_app
 
-    config = load_config({"data_dir": str(tmp_path_factory.mktemp("kg"))}, environ={})
-    app = create_app(config)
-    app.config["TESTING"] = True
+    app = make_app(load_config({"data_dir": str(tmp_path_factory.mktemp("kg"))}, environ={}))
     yield app.test_client()
     app.extensions["shnor_kg"].store.close()
 

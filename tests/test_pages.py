@@ -19,6 +19,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
 
 from shnor_kg.ontology import OA, SHNOR
 
+from .conftest import make_app
+
 TULA_ACT = "/id/act/ru-tul-tula/2024/prikaz-22-1-osn"
 KOSTROMA_ACT = "/id/act/ru-kos-kostroma/2023/rasporyazhenie-64953f25"
 
@@ -74,9 +76,7 @@ def test_an_unknown_language_is_ignored(sample_app):
 
 
 def test_the_default_language_is_configurable(sample_config, sample_store):
-    from shnor_kg.server.app import create_app
-
-    app = create_app(sample_config.replace(default_lang="en"), store=sample_store)
+    app = make_app(sample_config.replace(default_lang="en"), store=sample_store)
     assert get(app.test_client(), "/").get("lang") == "en"
 
 
@@ -222,11 +222,10 @@ IMG = '<img src=x onerror=alert(1)>'
 def hostile_client(tmp_path_factory):
     """An app whose only act has markup in its title, its text, an item and an organisation."""
     from shnor_kg.config import load_config
-    from shnor_kg.server.app import create_app
     from shnor_kg.server.catalog import Submission
 
     config = load_config({"data_dir": str(tmp_path_factory.mktemp("hostile") / "kg")}, environ={})
-    app = create_app(config)
+    app = make_app(config)
     base = config.base_iri
     text = f"ПРИКАЗ {SCRIPT}\n1.1\t{IMG} мониторинг\tМарт 2024 г.\t{SCRIPT}\n"
     act, source = URIRef(base + "act/ru-tul-tula/2024/prikaz-x"), URIRef(base + "source/x")

@@ -10,6 +10,7 @@ import pytest
 
 from shnor_kg.queries import load_catalogue
 
+from .conftest import make_app
 from .queries_support import CMP_IRI, PERVIY, fixture_app, fixture_client, fixture_config, fixture_store, load_into  # noqa: F401
 
 TRICKY_TITLE = 'Анализ «рисков» и "трудностей";\nвторая строка'  # item 1.2 of the fixture
@@ -119,10 +120,8 @@ ADDED_ITEM = f"""@prefix shnor: <https://w3id.org/shnor/ontology#> .
 
 
 def test_an_ingest_invalidates_the_cache(config, cli, tmp_path):
-    from shnor_kg.server.app import create_app
-
     store = load_into(config)
-    client = create_app(config, store=store).test_client()
+    client = make_app(config, store=store).test_client()
     before = client.get("/api/queries/title-search")
     assert client.get("/api/queries/title-search").headers["X-Shnor-Cache"] == "hit"
     extra = tmp_path / "extra.ttl"

@@ -123,11 +123,10 @@ def test_answers_on_the_sample_acts_match_the_document(sample_schema, path, argu
 def test_document_upload_and_removal_with_the_bearer_token(live_server_for, tmp_path):
     """POST and DELETE /api/documents as documented, on a store of their own with writes enabled."""
     from shnor_kg.config import load_config
-    from shnor_kg.server.app import create_app
 
-    from .conftest import TULA
+    from .conftest import TULA, make_app
 
-    app = create_app(load_config({"data_dir": str(tmp_path / "kg"), "write_token": "t0ken"}, environ={}))
+    app = make_app(load_config({"data_dir": str(tmp_path / "kg"), "write_token": "t0ken"}, environ={}))
     try:
         schema = schemathesis.openapi.from_url(f"{live_server_for(app)}/api/openapi.json")
         token = {"Authorization": "Bearer t0ken"}

@@ -193,11 +193,10 @@ def test_impossible_iris_are_404(sample_client, path):
 def test_resource_pages_follow_the_configured_base(tmp_path):
     from shnor_kg.config import load_config
     from shnor_kg.ingest.pipeline import submission_for
-    from shnor_kg.server.app import create_app
-    from tests.conftest import TULA
+    from tests.conftest import TULA, make_app
 
     config = load_config({"data_dir": str(tmp_path / "kg"), "base_iri": "http://example.org/kg/"}, environ={})
-    app = create_app(config)
+    app = make_app(config)
     app.extensions["shnor_kg"].catalog.add(submission_for(TULA, TULA.read_bytes(), config=config))
     client = app.test_client()
     doc = page(client, "/id/" + CO48)

@@ -6,17 +6,17 @@ import logging
 
 import pytest
 
-from shnor_kg.server.app import create_app
 from shnor_kg.server.security import ACCESS_LOG, RateLimiter
 from shnor_kg.errors import TooManyRequests
+
+from .conftest import make_app
 
 TTL = '@prefix ex: <http://example.org/> . ex:a ex:title "<script>alert(1)</script>" .\n'.encode()
 
 
 @pytest.fixture
 def writable(config):
-    app = create_app(config.replace(write_token="s3cret-token"))
-    return app.test_client()
+    return make_app(config.replace(write_token="s3cret-token")).test_client()
 
 
 def upload(client, headers=None, name="act.ttl", data=TTL):
@@ -56,13 +56,13 @@ def test_empty_and_missing_uploads_are_400(writable):
 
 
 def test_oversized_upload_is_413(config):
-    client = create_app(config.replace(write_token="t", max_upload_bytes=1000)).test_client()
+    client = make_app(config.replace(write_token="t", max_upload_bytes=1000)).test_client()
     response = upload(client, {"Authorization": "Bearer t"}, data=b"x" * 5000)
     assert response.status_code == 413
 
 
 def test_rate_limit_answers_429_with_retry_after(config):
-    client = create_app(config.replace(rate_limit=3)).test_client()
+    client = make_app(config.replace(rate_limit=3)).test_client()
     statuses = [client.get("/sparql", query_string={"query": "ASK {}"}).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     response = client.get("/sparql", query_string={"query": "ASK {}"})

@@ -289,15 +289,13 @@ def _sparql(client, query: str = COUNT):
 
 
 def test_a_dead_store_is_a_503_and_the_service_recovers_when_it_is_back(tmp_path):
-    from shnor_kg.server.app import create_app
+    from .conftest import make_app
 
     server = start_oxigraph(tmp_path / "ox")
     restarted = None
     try:
         config = load_config({"data_dir": str(tmp_path / "kg"), "store_retries": "1", **server.settings()}, environ={})
-        app = create_app(config)
-        app.config["TESTING"] = True
-        client = app.test_client()
+        client = make_app(config).test_client()
         before = _sparql(client)
         assert before.status_code == 200
         triples = int(before.get_json()["results"]["bindings"][0]["n"]["value"])
