@@ -36,6 +36,7 @@ from urllib.parse import urlencode
 
 from .run_common import WORK, Client, Server, code_state, free_port, machine, ms, running, versions, write_json
 from .run_queries import ASK, serve_command
+from shnor_kg.server.response_cache import CACHE_DIR
 
 WEIGHTS = {"stored": 50, "sparql": 25, "network": 10, "compare": 10, "pathological": 5}
 PREFIXES = "PREFIX shnor: <https://w3id.org/shnor/ontology#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nPREFIX dct: <http://purl.org/dc/terms/>\n"
@@ -259,31 +260,20 @@ def parse_mix(text: str) -> dict[str, int]:
     return mix
 
 
-def warm_defaults(port: int, data: dict, workers: int) -> None:
-    """Every stored query with its default parameters, once per worker (fresh connections are
-    spread over the workers; a few rounds make it likely that each worker has answered each)."""
-    for _ in range(2 * workers):
-        client = Client(port)
-        for name in STORED_NAMES:
-            args = {"responsible": data["orgs"][0]} if name == "items-of-responsible" else {}
-            client.get(f"/api/queries/{name}" + (f"?{urlencode(args)}" if args else ""))
-        client.close()
-
-
 def run(acts: int, clients: int, seconds: float, workers: int, max_requests: int, seed: int,
-        mix: dict[str, int] = WEIGHTS, warm: bool = False) -> dict:
+        mix: dict[str, int] = WEIGHTS) -> dict:
     data_dir = ensure_store(acts, seed)
+    shutil.rmtree(data_dir / CACHE_DIR, ignore_errors=True)  # the server warms its cache itself, timed here
     port = free_port()
     server = Server(serve_command(str(data_dir), port, workers), port, env=SERVER_ENV, log=WORK / f"load-{acts}.log")
     with running(server):
         probe = Client(port)
         startup = server.wait_until(lambda: probe.sparql("/sparql", ASK)[0] == 200, timeout=900)
+        warmup = server.wait_until(lambda: json.loads(probe.get("/health")[1])["cache"] == "warm", timeout=900) - startup
         data = catalogue(probe)
         for path in ("/api/network/mentorship?provenance=none", "/api/network/co-responsibility?provenance=none"):
             probe.get(path)  # one worker warm; the other warms under load, as in production
         probe.close()
-        if warm:
-            warm_defaults(port, data, workers)
         recorder = Recorder(max_requests)
         started = time.perf_counter()
         threads = [threading.Thread(target=client_loop, args=(port, data, seed * 1000 + k, started + seconds, recorder, mix))
@@ -295,7 +285,7 @@ def run(acts: int, clients: int, seconds: float, workers: int, max_requests: int
         elapsed = time.perf_counter() - started
         memory = server.memory()
     result = summarise(recorder.samples, seconds)
-    return {"acts": acts, "clients": clients, "workers": workers, "warmed": warm, "startup_s": round(startup, 2), "memory": memory,
+    return {"acts": acts, "clients": clients, "workers": workers, "startup_s": round(startup, 2), "warmup_s": round(warmup, 2), "memory": memory,
             "elapsed_with_drain_s": round(elapsed, 1),
             "weights": mix, "machine": machine(), "versions": versions(), "code": code_state(), **result}
 
@@ -322,10 +312,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--mix", type=parse_mix, default=WEIGHTS, help="category=weight,… (default: the issue's mix)")
     parser.add_argument("--name", help="result file name suffix (default: the number of acts)")
-    parser.add_argument("--warm", action="store_true", help="answer every stored query with its defaults on each worker first")
     parser.add_argument("--strict", action="store_true", help="exit with 1 when a target is missed")
     args = parser.parse_args(argv)
-    result = run(args.acts, args.clients, args.seconds, args.workers, args.max_requests, args.seed, args.mix, args.warm)
+    result = run(args.acts, args.clients, args.seconds, args.workers, args.max_requests, args.seed, args.mix)
     path = write_json(f"load-{args.name or args.acts}.json", result)
     report(result)
     print(f"written {path}")

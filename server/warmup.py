@@ -1,6 +1,8 @@
-"""Warming the shared response cache, so that the first visitors after a start or an ingest do not
-wait for the aggregates: every stored query with its default parameters, in each language it
-declares and for each region in the data where it takes a region (about 150 answers at most).
+"""Warming the caches, so that the first visitors after a start or an ingest do not wait for the
+aggregates: in the shared response cache, every stored query with its default parameters, in
+each language it declares and for each region in the data where it takes a region (about 250
+answers at 1,000 acts); in each process's memory, both networks and the comparison profile of
+the whole data and of each region.
 
 The server (``shnor-kg serve``, each gunicorn worker) calls :func:`install`, which starts a
 background thread at once and again at the first request of each new dataset version; across
@@ -22,8 +24,13 @@ from flask import Flask
 from ..errors import ShnorError
 from ..ontology import SHNOR_NS
 from ..queries import load_catalogue
+from . import network as net
 from .api_queries import runner, stored_answer
 from .app import services
+from .compare import parse_columns
+from .compare_views import comparator
+from .network_filters import parse_filters
+from .network_views import resource_href
 
 LOG = logging.getLogger(__name__)
 LANGS = ("ru", "en")
@@ -72,6 +79,36 @@ def warm(app: Flask, version: str) -> dict | None:
             return receipt
 
 
+def warm_views() -> int:
+    """This process's network and comparison caches for the whole data and each region (needs an
+    application context); returns the number of views built."""
+    svc = services()
+    codes = [region["code"] for region in comparator().places()["regions"] if region["code"]]
+    built = 0
+    for code in [None, *codes]:
+        args = {"region": [code]} if code else {}
+        filters = parse_filters(args, svc.store, base_iri=svc.config.base_iri)
+        for kind in net.KINDS:
+            network = net.network(svc.store, kind, filters)
+            for provenance in (False, True):
+                network.encoded("json", href=resource_href, provenance=provenance)
+            built += 1
+        if code:
+            comparator().profile(parse_columns([("region", code)], svc.store, svc.config.base_iri)[0])
+            built += 1
+    return built
+
+
+def warm_all(app: Flask, version: str) -> None:
+    """This process's views, then the shared stored answers (unless another process warms them)."""
+    with app.app_context():
+        try:
+            LOG.info("views warm in this process: %d", warm_views())
+        except ShnorError as exc:
+            LOG.warning("warming the views: %s", exc.message)
+    warm(app, version)
+
+
 class _Warmer:
     """Starts one warming thread per dataset version seen by this process."""
 
@@ -86,7 +123,7 @@ class _Warmer:
             if version == self.version:
                 return
             self.version = version
-        threading.Thread(target=warm, args=(self.app, version), name="shnor-kg-warmup", daemon=True).start()
+        threading.Thread(target=warm_all, args=(self.app, version), name="shnor-kg-warmup", daemon=True).start()
 
 
 def install(app: Flask) -> None:

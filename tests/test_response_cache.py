@@ -142,3 +142,31 @@ def test_one_process_warms_a_version_while_the_others_serve(two_workers):
             assert claimed
             assert warmup.warm(second.application, version) is None  # the lock is held elsewhere
             assert second.get("/health").get_json()["cache"] == "warming"
+
+
+def test_each_process_warms_its_network_and_comparison_views(two_workers, monkeypatch):
+    from shnor_kg.server import network as net
+    from shnor_kg.server import warmup
+    from shnor_kg.server.compare import parse_columns
+    from shnor_kg.server.network_filters import parse_filters
+
+    first, _ = two_workers
+    app = first.application
+    with app.app_context():
+        built = warmup.warm_views()
+        svc, engine = app.extensions["shnor_kg"], warmup.comparator()
+        regions = [r["code"] for r in engine.places()["regions"] if r["code"]]
+        assert regions and built == len(net.KINDS) * (len(regions) + 1) + len(regions)
+
+        columns = [parse_columns([("region", code)], svc.store, svc.config.base_iri)[0] for code in regions]
+        filters = [parse_filters({"region": [code]}, svc.store, base_iri=svc.config.base_iri) for code in regions]
+
+        def no_queries(*args, **kwargs):
+            raise AssertionError("a warmed view ran a query")
+
+        monkeypatch.setattr(engine, "_query", no_queries)
+        monkeypatch.setattr(svc.store, "query", no_queries)
+        for column, region in zip(columns, filters):
+            engine.profile(column)
+            for kind in net.KINDS:
+                net.network(svc.store, kind, region).encoded("json", href=warmup.resource_href, provenance=False)
