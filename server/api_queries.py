@@ -20,6 +20,7 @@ from ..queries import Execution, QueryRunner, get_query, load_catalogue
 from ..queries import formats
 from .app import services
 from .protocol import RECEIPT_HEADERS, apply_cors
+from .response_cache import with_receipt
 from .results import to_sparql_json
 
 blueprint = Blueprint("api_queries", __name__)
@@ -115,7 +116,7 @@ class StoredAnswer:
     def response(self) -> Response:
         body = self.body
         if self.meta["format"] == "json":
-            body = body[:-1] + b',"cached":%s,"elapsed_ms":%s}' % (b"true" if self.cached else b"false", _ms(self.elapsed).encode())
+            body = with_receipt(body, self.cached, self.elapsed)
         response = Response(body, content_type=FORMATS[self.meta["format"]])
         response.headers.update(self.meta["headers"])
         response.headers["X-Shnor-Elapsed-Ms"] = f"{self.elapsed * 1000:.3f}"
@@ -172,10 +173,6 @@ def _json_body(execution: Execution) -> dict:
         "rows": formats.json_rows(result),
         "truncated": result.truncated,
     }
-
-
-def _ms(seconds: float) -> str:
-    return f"{round(seconds * 1000, 3)}"
 
 
 @blueprint.get("/api/openapi.json")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from typing import Iterable, Sequence
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -30,6 +31,7 @@ from . import i18n
 from . import validation_views  # noqa: F401  (registers the labels of the completeness metrics)
 from .app import services
 from .compare import DRILL_LIMIT, DRILL_MAX_LIMIT, METRICS, Comparator, parse_column_id, parse_columns
+from .response_cache import with_receipt
 
 blueprint = Blueprint("compare", __name__)
 
@@ -217,10 +219,28 @@ def api_compare():
         raise BadParameter("'table' and 'delimiter' go with format=csv", parameter="table" if _one("table") else "delimiter")
     svc = services()
     columns = parse_columns(request.args.items(multi=True), svc.store, svc.config.base_iri)
-    answer = comparator().compare(columns, lang)
     if fmt == "csv":
+        answer = comparator().compare(columns, lang)
         return csv_response(csv_text(*table_rows(answer, table, lang), delimiter=delimiter), f"compare-{table}.csv")
-    return jsonify(answer)
+    return _kept_json(("compare", tuple(columns), lang), lambda: comparator().compare(columns, lang))
+
+
+def _kept_json(key, compute) -> Response:
+    """A JSON answer through the shared response cache (``cached`` and ``elapsed_ms`` per request)."""
+    started = time.perf_counter()
+    svc = services()
+    version = svc.store.version()
+    kept = svc.responses.get(version, key)
+    if kept is not None:
+        body, cached = kept[1], True
+    else:
+        answer = compute()
+        cached = answer.pop("cached")
+        answer.pop("elapsed_ms")
+        body = current_app.json.dumps(answer).encode("utf-8")
+        if answer["version"] == version:
+            svc.responses.put(version, key, {}, body)
+    return Response(with_receipt(body, cached, time.perf_counter() - started), mimetype="application/json")
 
 
 @blueprint.get("/api/compare/items")

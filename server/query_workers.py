@@ -13,8 +13,9 @@ line, so the row cap is a line count and the serializer is stopped as soon as th
 N-Triples for graphs, and are turned into the requested results format in the worker; so the
 server process does no per-term Python work on the hot path.
 
-Long queries: an *ad hoc* query (``QueryJob.adhoc``, the SPARQL endpoint's) still running after
-``long_after`` seconds gives up its slot to the short queries behind it: its process is moved to
+Long queries: an *ad hoc* query (``QueryJob.adhoc``, the SPARQL endpoint's) whose process has used
+``long_after`` seconds of CPU (not of waiting: on a busy machine a cheap query is not "long")
+gives up its slot to the short queries behind it: its process is moved to
 the lowest CPU priority (nice 19), so that a few pathological queries cannot starve the cheap
 ones, and it keeps running in one of ``long_slots`` places. When those are all taken the query is
 stopped at once with 503 and Retry-After (``ServerBusy``) rather than queueing the others behind
@@ -43,6 +44,7 @@ import warnings
 import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Callable, Hashable, Mapping
 
 import pyoxigraph as ox
@@ -51,6 +53,8 @@ from ..errors import BadInput, QuerySyntaxError, QueryTimeout, ServerBusy, Store
 from .results import serialize_transport
 from .store import QueryResult, Term
 
+LONG_CHECK = 0.02  # seconds between two looks at the CPU time of an ad hoc query
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 TSV = ox.QueryResultsFormat.TSV
 NT = ox.RdfFormat.N_TRIPLES
 _POSITION = re.compile(r"^error at (\d+):(\d+):\s*")
@@ -332,6 +336,15 @@ class _Worker:
     def receive(self) -> tuple:
         return pickle.loads(self.conn.recv_bytes())
 
+    def cpu_seconds(self) -> float:
+        """CPU seconds the process has used (Linux ``/proc``); elsewhere the wall-clock time, so
+        that the long-query rule still applies."""
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        except (OSError, IndexError, ValueError):
+            return time.monotonic()
+
     def renice(self) -> None:
         """Lowest CPU priority for the rest of this process's life."""
         try:
@@ -431,20 +444,28 @@ class QueryProcesses:
         return self._unpack(reply, job)
 
     def _await(self, worker: _Worker, job: QueryJob, deadline: float, held: list) -> bool:
-        """Wait for the reply until ``deadline``; an ad hoc job still running after ``long_after``
-        moves from its slot to a long slot at the lowest priority, or is shed (ServerBusy)."""
-        if not job.adhoc or self.long_after is None or self.long_after >= deadline - time.monotonic():
+        """Wait for the reply until ``deadline``; an ad hoc job whose process has used
+        ``long_after`` CPU seconds moves from its slot to a long slot at the lowest priority, or
+        is shed (ServerBusy)."""
+        if not job.adhoc or self.long_after is None:
             return worker.wait(deadline)
-        if worker.wait(time.monotonic() + self.long_after):
-            return True
+        started = worker.cpu_seconds()
+        while not worker.wait(min(deadline, time.monotonic() + LONG_CHECK)):
+            if time.monotonic() >= deadline:
+                return False
+            if worker.cpu_seconds() - started >= self.long_after:
+                self._move_to_long_slot(worker, held)
+                return worker.wait(deadline)
+        return True
+
+    def _move_to_long_slot(self, worker: _Worker, held: list) -> None:
         if self._long_slots is None or not self._long_slots.acquire(blocking=False):
-            raise ServerBusy(f"the query ran past {self.long_after:g} s while the server was already evaluating its "
+            raise ServerBusy(f"the query used {self.long_after:g} s of CPU while the server was already evaluating its "
                              "longest queries; it was stopped: retry later or narrow the query", retry_after=5)
         worker.renice()
         held.remove(self._slots)
         self._slots.release()
         held.append(self._long_slots)
-        return worker.wait(deadline)
 
     def _unpack(self, reply: tuple, job: QueryJob) -> Answer:
         status, payload = reply

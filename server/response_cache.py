@@ -27,6 +27,12 @@ CACHE_DIR = "cache"
 WARMING, WARM = ".warming", ".warm"  # the lock of the process that warms a version, and its receipt
 
 
+def with_receipt(body: bytes, cached: bool, elapsed: float) -> bytes:
+    """A kept JSON object with the members that belong to each request appended: ``cached`` and
+    ``elapsed_ms`` (the body was encoded without them)."""
+    return body[:-1] + b',"cached":%s,"elapsed_ms":%s}' % (b"true" if cached else b"false", str(round(elapsed * 1000, 3)).encode())
+
+
 def _digest(value: object) -> str:
     return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:40]
 
