@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import ShnorError
@@ -22,6 +22,7 @@ def wants_json() -> bool:
 
 def render_error(error: ShnorError) -> Response:
     """The canonical error response: ``{"error": {"code", "message", "status", ...}}`` or a page."""
+    g.error_code = error.code  # for the access log
     if wants_json():
         response = jsonify(error.to_dict())
     else:

@@ -69,6 +69,7 @@ def _access_record(response: Response) -> dict:
         "bytes": response.calculate_content_length(),
         "rows": _int_header(response, "X-Shnor-Rows"),
         "truncated": response.headers.get("X-Shnor-Truncated") == "true",
+        "error": g.get("error_code"),
     }
 
 

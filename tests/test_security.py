@@ -98,9 +98,11 @@ def test_access_log_is_one_json_line_per_request(client):
     ACCESS_LOG.setLevel(logging.INFO)
     try:
         client.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"})
+        client.get("/sparql", query_string={"query": "SELECT * WHERE {"})
     finally:
         ACCESS_LOG.removeHandler(handler)
         ACCESS_LOG.setLevel(level)
-    record = json.loads(stream.getvalue().strip().splitlines()[-1])
-    assert record["method"] == "GET" and record["path"] == "/sparql" and record["status"] == 200
-    assert {"ms", "rows", "truncated", "client"} <= set(record)
+    answered, refused = (json.loads(line) for line in stream.getvalue().strip().splitlines()[-2:])
+    assert answered["method"] == "GET" and answered["path"] == "/sparql" and answered["status"] == 200
+    assert {"ms", "rows", "truncated", "client"} <= set(answered) and answered["error"] is None
+    assert refused["status"] == 400 and refused["error"] == "query_syntax"  # the error code, to tell 503s apart
