@@ -42,30 +42,56 @@ class Execution:
 
 
 class VersionedCache:
-    """A small LRU map that empties itself when the dataset version changes."""
+    """A small LRU map that empties itself when the dataset version changes.
+
+    Single flight: callers asking for a key that another thread is computing wait for that
+    computation instead of repeating it (a cold aggregate asked by ten clients at once runs once);
+    if it fails, the waiters take turns computing it and each sees its own error."""
 
     def __init__(self, max_entries: int = 256) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, object] = OrderedDict()
         self._version: str | None = None
         self._lock = threading.Lock()
+        self._flights: dict[tuple[str, Hashable], threading.Event] = {}
 
     def get_or_compute(self, version: str, key: Hashable, compute: Callable[[], object]) -> tuple[object, bool]:
         """The cached value for ``key`` at ``version`` and True, or the computed value and False."""
+        found = self._look(version, key)
+        while isinstance(found, threading.Event):
+            found.wait()
+            found = self._look(version, key)
+        if found is not None:
+            return found[0], True
+        try:
+            value = compute()
+            with self._lock:
+                if version == self._version:
+                    self._entries[key] = value
+                    while len(self._entries) > self.max_entries:
+                        self._entries.popitem(last=False)
+        finally:
+            with self._lock:
+                event = self._flights.pop((version, key), None)
+            if event is not None:
+                event.set()
+        return value, False
+
+    def _look(self, version: str, key: Hashable):
+        """(value,) when cached; else an Event to wait on when another thread computes the key,
+        or None after registering this thread as the one that computes it."""
         with self._lock:
             if version != self._version:
                 self._entries.clear()
                 self._version = version
             if key in self._entries:
                 self._entries.move_to_end(key)
-                return self._entries[key], True
-        value = compute()
-        with self._lock:
-            if version == self._version:
-                self._entries[key] = value
-                while len(self._entries) > self.max_entries:
-                    self._entries.popitem(last=False)
-        return value, False
+                return (self._entries[key],)
+            event = self._flights.get((version, key))
+            if event is not None:
+                return event
+            self._flights[(version, key)] = threading.Event()
+            return None
 
     def clear(self) -> None:
         with self._lock:
