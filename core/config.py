@@ -22,6 +22,13 @@ def _bool(value: str) -> bool:
     raise ValueError(f"not a boolean: {value!r}")
 
 
+def _niceness(value: str) -> int:
+    number = int(value)
+    if not 0 <= number <= 19:
+        raise ValueError(f"a CPU niceness is 0 to 19, not {number}")
+    return number
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -51,6 +58,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("row_limit", 10000, "Maximum rows a query returns; truncation is stated in the `X-Shnor-Truncated` header.", int),
     Setting("max_query_length", 100_000, "Maximum length of a SPARQL query, in characters.", int),
     Setting("query_workers", 4, "Embedded store: processes that evaluate time-limited queries (forked from the server, sharing its memory; a query past the limit is killed with its process). Queries beyond this number wait; 0 evaluates in the server process, where a time limit cannot stop a running aggregate.", int),
+    Setting("adhoc_nice", 10, "Embedded store: CPU niceness (0-19) of the processes that evaluate ad hoc SPARQL queries, which have as many processes again as `query_workers`: when the cores are busy, stored queries, views and pages come first (0 = same priority).", _niceness),
     Setting("long_query_seconds", 0.5, "Embedded store: an ad hoc SPARQL query that has used this many CPU seconds moves to the lowest CPU priority, so that it cannot starve short queries (0 = off).", float),
     Setting("long_queries", 1, "Embedded store: ad hoc queries past `long_query_seconds` that may run at once per server process; one more is stopped at that point with 503 and Retry-After.", int),
     Setting("response_cache_mb", 256, "Megabytes of encoded answers (stored queries, slow SPARQL queries) kept on disk under `<data_dir>/cache` for the current dataset version and shared by the server processes (0 = off).", int),

@@ -13,7 +13,12 @@ line, so the row cap is a line count and the serializer is stopped as soon as th
 N-Triples for graphs, and are turned into the requested results format in the worker; so the
 server process does no per-term Python work on the hot path.
 
-Long queries: an *ad hoc* query (``QueryJob.adhoc``, the SPARQL endpoint's) whose process has used
+Two lanes: ad hoc queries (``QueryJob.adhoc``, the SPARQL endpoint's) and ours (stored queries,
+views, pages: bounded and cached) have their own slots and processes, so that ours never wait for a
+free slot behind ad hoc ones; the ad hoc processes run at a lower CPU priority (``adhoc_nice``), so
+that when the cores are busy ours come first and ad hoc queries use what is left.
+
+Long queries: an *ad hoc* query whose process has used
 ``long_after`` seconds of CPU (not of waiting: on a busy machine a cheap query is not "long")
 gives up its slot to the short queries behind it: its process is moved to
 the lowest CPU priority (nice 19), so that a few pathological queries cannot starve the cheap
@@ -298,8 +303,10 @@ def _reply(store: ox.Store, job: QueryJob, sandboxed: bool) -> tuple:
         return ("error", f"{exc}")
 
 
-def _serve(store: ox.Store, fd: int, life_fd: int) -> None:
+def _serve(store: ox.Store, fd: int, life_fd: int, nice: int) -> None:
     """The worker's life: answer jobs until the server closes the socket or ends."""
+    if nice:
+        os.nice(nice)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     low, high = sorted((fd, life_fd))
@@ -323,6 +330,7 @@ class _Worker:
     pid: int
     conn: Connection
     generation: Hashable
+    adhoc: bool
     reniced: bool = False
 
     def send(self, job: QueryJob) -> None:
@@ -383,17 +391,20 @@ class _Registry:
 
 
 class QueryProcesses:
-    """At most ``size`` worker processes forked from this one over one in-memory store, plus at
-    most ``long_slots`` ad hoc queries that ran past ``long_after`` seconds (see the module text)."""
+    """Worker processes forked from this one over one in-memory store, in two lanes of at most
+    ``size`` each: ours (stored queries, views, pages) and ad hoc queries, whose processes run at
+    ``adhoc_nice`` so that ours come first when the cores are busy; plus at most ``long_slots``
+    ad hoc queries that ran past ``long_after`` seconds (see the module text)."""
 
     def __init__(self, store: ox.Store | Callable[[], ox.Store], *, size: int, long_slots: int = 1,
-                 long_after: float | None = None) -> None:
+                 long_after: float | None = None, adhoc_nice: int = 0) -> None:
         self._store = store if callable(store) else (lambda: store)
         self.size = size
         self.long_after = long_after
-        self._idle: list[_Worker] = []
+        self._nice = {False: 0, True: adhoc_nice}
+        self._idle: dict[bool, list[_Worker]] = {False: [], True: []}
         self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(size)
+        self._slots = {lane: threading.BoundedSemaphore(size) for lane in (False, True)}
         self._long_slots = threading.BoundedSemaphore(long_slots) if long_slots > 0 else None
         self._registry = _Registry()
         self._finalizer = weakref.finalize(self, self._registry.close)
@@ -412,9 +423,10 @@ class QueryProcesses:
         every long slot is taken, QuerySyntaxError / BadInput for a bad query, StoreUnavailable
         when every worker stays busy until the deadline or a worker dies."""
         deadline = time.monotonic() + timeout
-        if not self._slots.acquire(timeout=timeout):
+        slots = self._slots[job.adhoc]
+        if not slots.acquire(timeout=timeout):
             raise StoreUnavailable(f"all {self.size} query processes stayed busy for {timeout:g} s; try again later")
-        held = [self._slots]
+        held = [slots]
         try:
             return self._run_in_worker(job, deadline, timeout, generation, fork_lock, held)
         finally:
@@ -422,7 +434,7 @@ class QueryProcesses:
                 slot.release()
 
     def _run_in_worker(self, job, deadline, timeout, generation, fork_lock, held: list) -> Answer:
-        worker = self._checkout(generation, fork_lock)
+        worker = self._checkout(job.adhoc, generation, fork_lock)
         try:
             worker.send(job)
             if not self._await(worker, job, deadline, held):
@@ -463,8 +475,7 @@ class QueryProcesses:
             raise ServerBusy(f"the query used {self.long_after:g} s of CPU while the server was already evaluating its "
                              "longest queries; it was stopped: retry later or narrow the query", retry_after=5)
         worker.renice()
-        held.remove(self._slots)
-        self._slots.release()
+        held.pop().release()  # the lane's slot
         held.append(self._long_slots)
 
     def _unpack(self, reply: tuple, job: QueryJob) -> Answer:
@@ -476,30 +487,31 @@ class QueryProcesses:
             raise syntax_error(SyntaxError(payload), job.sparql)
         raise BadInput(f"the query could not be evaluated: {payload}")
 
-    def _checkout(self, generation, fork_lock) -> _Worker:
+    def _checkout(self, adhoc: bool, generation, fork_lock) -> _Worker:
         current = generation()
         stale = []
+        idle = self._idle[adhoc]
         with self._lock:
             worker = None
-            while self._idle and worker is None:
-                candidate = self._idle.pop()
+            while idle and worker is None:
+                candidate = idle.pop()
                 if candidate.generation == current:
                     worker = candidate
                 else:
                     stale.append(candidate)
         for old in stale:
             self._retire(old)
-        return worker or self._fork(generation, fork_lock)
+        return worker or self._fork(adhoc, generation, fork_lock)
 
     def _checkin(self, worker: _Worker) -> None:
         with self._lock:
-            self._idle.append(worker)
+            self._idle[worker.adhoc].append(worker)
 
     def _retire(self, worker: _Worker) -> None:
         self._registry.pids.discard(worker.pid)
         _kill(worker.pid, worker.conn)
 
-    def _fork(self, generation, fork_lock) -> _Worker:
+    def _fork(self, adhoc: bool, generation, fork_lock) -> _Worker:
         parent_end, child_end = socket.socketpair()
         with fork_lock:
             current = generation()
@@ -509,17 +521,18 @@ class QueryProcesses:
                 pid = os.fork()
             if pid == 0:  # pragma: no cover - the child never returns
                 try:
-                    _serve(store, child_end.fileno(), self._registry.life_read)
+                    _serve(store, child_end.fileno(), self._registry.life_read, self._nice[adhoc])
                 finally:
                     os._exit(0)
         child_end.close()
         self._registry.pids.add(pid)
-        return _Worker(pid, Connection(parent_end.detach()), current)
+        return _Worker(pid, Connection(parent_end.detach()), current, adhoc)
 
     def close(self) -> None:
         """Kill every worker."""
         with self._lock:
-            idle, self._idle = self._idle, []
+            idle = self._idle[False] + self._idle[True]
+            self._idle = {False: [], True: []}
         for worker in idle:
             worker.conn.close()
         self._finalizer()

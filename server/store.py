@@ -142,7 +142,7 @@ def open_store(config: Config) -> Store:
         from .store_embedded import EmbeddedStore
 
         return EmbeddedStore.open(config.data_dir, query_workers=config.query_workers, long_queries=config.long_queries,
-                                  long_query_seconds=config.long_query_seconds or None)
+                                  long_query_seconds=config.long_query_seconds or None, adhoc_nice=config.adhoc_nice)
     if config.store == "sparql" or str(config.store).startswith("sparql+"):
         from .store_remote import RemoteStore  # provided by the remote back-end module
 

@@ -69,17 +69,19 @@ class EmbeddedStore:
         self.query_workers = DEFAULT_QUERY_WORKERS
         self.long_queries = 1
         self.long_query_seconds: float | None = None
+        self.adhoc_nice = 0
         self._processes: QueryProcesses | None = None
 
     @classmethod
     def open(cls, data_dir: str | os.PathLike, *, query_workers: int = DEFAULT_QUERY_WORKERS, long_queries: int = 1,
-             long_query_seconds: float | None = None) -> "EmbeddedStore":
+             long_query_seconds: float | None = None, adhoc_nice: int = 0) -> "EmbeddedStore":
         """Open (creating if needed) the data directory and load it into memory.
 
         ``query_workers`` bounds the processes that evaluate time-limited queries (0: evaluate
         in this process, where a time limit can only be checked between rows); ad hoc queries
-        past ``long_query_seconds`` are reniced into one of ``long_queries`` places or stopped
-        (see ``query_workers.py``)."""
+        past ``long_query_seconds`` are reniced into one of ``long_queries`` places or stopped;
+        ad hoc queries run in as many processes again, at niceness ``adhoc_nice`` (see
+        ``query_workers.py``)."""
         root = Path(data_dir)
         try:
             (root / SEGMENTS).mkdir(parents=True, exist_ok=True)
@@ -90,6 +92,7 @@ class EmbeddedStore:
         store = cls(root)
         store.query_workers = query_workers
         store.long_queries, store.long_query_seconds = long_queries, long_query_seconds
+        store.adhoc_nice = adhoc_nice
         store.sync()
         return store
 
@@ -202,7 +205,8 @@ class EmbeddedStore:
     def _workers(self) -> QueryProcesses | None:
         if self._processes is None and self.query_workers > 0 and QueryProcesses.available():
             self._processes = QueryProcesses(lambda: self._memory, size=self.query_workers,
-                                             long_slots=self.long_queries, long_after=self.long_query_seconds)
+                                             long_slots=self.long_queries, long_after=self.long_query_seconds,
+                                             adhoc_nice=self.adhoc_nice)
         return self._processes
 
     def _generation(self) -> tuple[int, int]:

@@ -13,6 +13,11 @@ def test_defaults_environment_and_overrides_apply_in_order():
     assert config.row_limit == 10000
 
 
+def test_a_niceness_out_of_range_is_refused():
+    with pytest.raises(BadParameter, match="adhoc_nice: a CPU niceness is 0 to 19, not 20"):
+        load_config({"adhoc_nice": "20"}, environ={})
+
+
 def test_bad_value_names_the_setting():
     with pytest.raises(BadParameter, match="row_limit"):
         load_config(environ={"SHNOR_KG_ROW_LIMIT": "many"})

@@ -195,7 +195,7 @@ def test_a_cartesian_product_is_stopped_at_the_limit_while_a_cheap_query_answers
 
     runner = threading.Thread(target=long_query)
     runner.start()
-    wait_until(lambda: len(processes._registry.pids) > len(processes._idle))  # the long query is evaluating
+    wait_until(lambda: len(processes._registry.pids) > len(processes._idle[True]) + len(processes._idle[False]))  # the long query is evaluating
     busy = set(processes._registry.pids)
     started = time.monotonic()
     cheap = call(terms_server, params={"query": "ASK { ?s ?p ?o }"})
@@ -260,6 +260,34 @@ def test_stored_and_internal_queries_are_never_reniced_or_shed():
     try:
         with pytest.raises(QueryTimeout):  # not ServerBusy, although no long slot exists
             workers.run(QueryJob(CARTESIAN), timeout=1, generation=lambda: 0, fork_lock=threading.Lock())
+    finally:
+        workers.close()
+
+
+def test_ad_hoc_queries_have_their_own_slots_and_a_lower_priority():
+    """With every ad hoc slot taken by a long query, ours still get a process at once, at nice 0;
+    the ad hoc processes run at ``adhoc_nice``."""
+    workers = QueryProcesses(_cartesian_store(), size=1, long_slots=0, adhoc_nice=7)
+    lock, outcome = threading.Lock(), {}
+
+    def long_adhoc() -> None:
+        try:
+            workers.run(QueryJob(CARTESIAN, adhoc=True), timeout=3, generation=lambda: 0, fork_lock=lock)
+        except QueryTimeout as exc:
+            outcome["adhoc"] = exc
+
+    try:
+        runner = threading.Thread(target=long_adhoc)
+        runner.start()
+        wait_until(lambda: len(workers._registry.pids) == 1)
+        (adhoc_pid,) = workers._registry.pids
+        wait_until(lambda: _nice(adhoc_pid) == 7)
+        started = time.monotonic()
+        ours = workers.run(QueryJob("ASK { ?s ?p ?o }"), timeout=3, generation=lambda: 0, fork_lock=lock)
+        assert ours.body == b"true" and time.monotonic() - started < 1.0  # no wait for the ad hoc slot
+        assert [_nice(pid) for pid in workers._registry.pids - {adhoc_pid}] == [0]
+        runner.join(10)
+        assert isinstance(outcome["adhoc"], QueryTimeout)
     finally:
         workers.close()
 
