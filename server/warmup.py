@@ -1,8 +1,9 @@
 """Warming the caches, so that the first visitors after a start or an ingest do not wait for the
 aggregates: in the shared response cache, every stored query with its default parameters, in
-each language it declares and for each region in the data where it takes a region (about 250
-answers at 1,000 acts); in each process's memory, both networks and the comparison profile of
-the whole data and of each region.
+each language it declares and for each region in the data where it takes a region, then with
+every value its form offers (about 1,500 answers at 1,000 acts, see :func:`warm_requests`); in
+each process's memory, both networks and the comparison profile of the whole data and of each
+region.
 
 The server (``shnor-kg serve``, each gunicorn worker) calls :func:`install`, which starts a
 background thread at once and again at the first request of each new dataset version; across
@@ -22,8 +23,8 @@ import time
 from flask import Flask
 
 from ..errors import ShnorError
-from ..ontology import SHNOR_NS
-from ..queries import load_catalogue
+from ..ontology import SHNOR_NS, sparql_prologue
+from ..queries import Param, load_catalogue
 from . import network as net
 from .api_queries import runner, stored_answer
 from .app import services
@@ -34,25 +35,51 @@ from .network_views import resource_href
 
 LOG = logging.getLogger(__name__)
 LANGS = ("ru", "en")
+WARM_CHOICES = 200  # a form's select with more values than this is not warmed value by value
 EXTENSION = "shnor_kg_warmup"
 
 
 def warm_requests() -> list[tuple[str, dict[str, str]]]:
-    """(query name, parameters) to answer ahead: needs an application context (regions are read
-    from the store)."""
-    requests = []
+    """(query name, parameters) to answer ahead, the most asked first (needs an application
+    context: regions, municipalities and years are read from the store).
+
+    First each stored query with its defaults, in each language and for each region; then every
+    combination of the values its form offers: each instance of a parameter's class where there
+    are at most :data:`WARM_CHOICES`, each listed choice, each year of the acts. A required
+    parameter without a default and with too many values to list leaves its query out; free text
+    and numbers keep their defaults."""
+    years = data_years()
+    first, rest = [], []
     for query in load_catalogue().values():
-        if any(p.required and p.default is None for p in query.params):
-            continue
-        choices = []
-        for param in query.params:
-            if param.type == "lang":
-                choices.append([(param.name, lang) for lang in LANGS])
-            elif param.classes == (SHNOR_NS + "Region",):
-                choices.append([(param.name, "")] + [(param.name, iri) for iri, _ in runner().choices(param)])
-        for combination in itertools.product(*choices):
-            requests.append((query.name, {k: v for k, v in combination if v}))
-    return requests
+        domains = [_domain(param, years) for param in query.params]
+        for combination in itertools.product(*domains):
+            raw = {param.name: value for param, value in zip(query.params, combination) if value}
+            basic = all(param.type == "lang" or param.classes == (SHNOR_NS + "Region",) or not value
+                        for param, value in zip(query.params, combination))
+            (first if basic else rest).append((query.name, raw))
+    return first + rest
+
+
+def _domain(param: Param, years: list[str]) -> list[str]:
+    """The values of ``param`` to warm, its default first ("" for none); empty when they are too
+    many to list and the parameter is required."""
+    if param.type == "lang":
+        return list(LANGS)
+    default = [] if param.required and param.default is None else [""]
+    if param.choices:
+        return default + [c for c in param.choices if c != param.default]
+    if param.classes:
+        values = runner().choices(param)
+        return default + [iri for iri, _ in values] if len(values) <= WARM_CHOICES else default
+    if param.type == "gYear":
+        return default + [y for y in years if y != param.default]
+    return default
+
+
+def data_years() -> list[str]:
+    """The years of the acts in the store."""
+    rows = services().store.query(sparql_prologue() + "SELECT DISTINCT ?y WHERE { ?o a shnor:Order ; shnor:year ?y } ORDER BY ?y").rows
+    return [row[0].value for row in rows]
 
 
 def warm(app: Flask, version: str) -> dict | None:

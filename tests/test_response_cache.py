@@ -117,17 +117,36 @@ def test_warming_answers_every_default_language_and_region_once(two_workers):
     assert first.get("/health").get_json()["cache"] == "cold"
     with app.app_context():
         requests = warmup.warm_requests()
-    names = {name for name, _ in requests}
-    assert "items-of-responsible" not in names  # a required parameter without a default
+    assert len(requests) == len(set(map(repr, requests)))
     assert ("themes-by-region", {"lang": "en"}) in requests and ("themes-by-region", {"lang": "ru"}) in requests
     regions = {raw["region"] for name, raw in requests if name == "co-responsibility" and "region" in raw}
-    assert regions and all(iri.startswith("https://w3id.org/shnor/id/region/") for iri in regions)
+    assert regions == {"https://w3id.org/shnor/id/region/RU-AAA", "https://w3id.org/shnor/id/region/RU-BBB"}
+    years = {raw.get("year") for name, raw in requests if name == "deadlines-by-month" and "region" not in raw}
+    assert years == {None, "2023", "2024"}  # the years of the acts
+    assessments = {raw.get("assessment") for name, raw in requests if name == "assessment-items" and "region" not in raw}
+    assert assessments == {None, "ВПР", "ОГЭ", "ЕГЭ", "ГИА", "РКР", "PISA", "функциональная грамотность"}
+    responsible = [raw for name, raw in requests if name == "items-of-responsible"]
+    assert responsible and all(raw["responsible"].startswith("https://w3id.org/shnor/id/") for raw in responsible)
+    basic = [set(raw) <= {"lang", "region"} for _, raw in requests]
+    assert basic == sorted(basic, reverse=True)  # defaults in each language and region first
     receipt = warmup.warm(app, version)
     assert receipt["answers"] == len(requests) and receipt["failed"] == 0
     assert warmup.warm(other, version) is None  # the other process finds the version warm
     assert second.get("/health").get_json()["cache"] == "warm"
     for name, raw in requests[:: max(1, len(requests) // 10)]:
         assert second.get(f"/api/queries/{name}", query_string=raw).headers["X-Shnor-Cache"] == "hit", (name, raw)
+
+
+def test_a_select_too_long_to_list_is_not_warmed_value_by_value(two_workers, monkeypatch):
+    from shnor_kg.server import warmup
+
+    monkeypatch.setattr(warmup, "WARM_CHOICES", 1)
+    app = two_workers[0].application
+    with app.app_context():
+        requests = warmup.warm_requests()
+    names = {name for name, _ in requests}
+    assert "items-of-responsible" not in names  # required, and too many organisations to list
+    assert [raw for name, raw in requests if name == "school-heads"] == [{"lang": "ru"}, {"lang": "en"}]  # no municipality
 
 
 def test_one_process_warms_a_version_while_the_others_serve(two_workers):
