@@ -53,7 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address the service listens on."),
     Setting("port", 5000, "Port the service listens on.", int),
     Setting("workers", 1, "Number of gunicorn worker processes for `serve --workers` (1 = development server).", int),
-    Setting("threads", 16, "Threads per gunicorn worker process for `serve --workers` (each holds one request at a time, most of it waiting for a query process).", int),
+    Setting("threads", 64, "Threads per gunicorn worker process for `serve --workers`. Each holds one request at a time, most of it waiting for a query process; a keep-alive connection whose next request finds every thread taken waits in the queue (at 16 threads, slow ad hoc queries made cached answers wait up to seconds under load).", int),
     Setting("query_timeout", 10.0, "Per-query time limit in seconds; a query past it is stopped and answered with 503.", float),
     Setting("row_limit", 10000, "Maximum rows a query returns; truncation is stated in the `X-Shnor-Truncated` header.", int),
     Setting("max_query_length", 100_000, "Maximum length of a SPARQL query, in characters.", int),
