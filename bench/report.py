@@ -130,6 +130,11 @@ def load_section(result: dict, name: str) -> list[str]:
     lines += table(["category", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "status"], rows)
     lines.append(f"No 5xx but the intended 503s: {yes(t['no_unintended_5xx'])} ({t['unintended_5xx_or_errors']} unintended); "
                  f"p99 of stored queries {t['stored_p99_ms']} ms < 500 ms: {yes(t['stored_p99_under_500ms'])}.")
+    slowest = list(result.get("stored_queries", {}).items())[:4]
+    if "warmup_s" in result:
+        lines += ["", f"The server's start-up {result['startup_s']} s and warm-up {result['warmup_s']} s came before the run; "
+                      "the stored queries with the slowest single answer (p50 / p99 / max ms): "
+                      + "; ".join(f"{n} {q.get('p50_ms')} / {q.get('p99_ms')} / {q.get('max_ms')}" for n, q in slowest) + "."]
     return lines + [""]
 
 
