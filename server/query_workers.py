@@ -24,7 +24,9 @@ gives up its slot to the short queries behind it: its process is moved to
 the lowest CPU priority (nice 19), so that a few pathological queries cannot starve the cheap
 ones, and it keeps running in one of ``long_slots`` places. When those are all taken the query is
 stopped at once with 503 and Retry-After (``ServerBusy``) rather than queueing the others behind
-it. A reniced process cannot be given its priority back, so it is retired after its answer.
+it. A query known to be long before it starts (``QueryJob.long``: the guard saw a cross product
+of whole-store patterns) goes to a long slot at once, or is stopped at once. A reniced process
+cannot be given its priority back, so it is retired after its answer.
 Stored and internal queries are ours, bounded, and never reniced or stopped early.
 
 Defence in depth: every worker installs a seccomp filter that refuses ``socket(AF_INET/AF_INET6)``
@@ -81,6 +83,7 @@ class QueryJob:
     limit: int | None = None
     output: str | None = None
     adhoc: bool = False
+    long: bool = False  # known to be long before evaluation (an ad hoc cross product): starts in a long slot
 
 
 @dataclass(frozen=True)
@@ -419,14 +422,18 @@ class QueryProcesses:
         """Evaluate ``job`` in a worker of the current ``generation()``; kill it at the deadline.
 
         ``fork_lock`` is held while forking so that no write to the store is under way. Raises
-        QueryTimeout (503) at the limit, ServerBusy (503) for an ad hoc query that turns long when
-        every long slot is taken, QuerySyntaxError / BadInput for a bad query, StoreUnavailable
+        QueryTimeout (503) at the limit, ServerBusy (503) for an ad hoc query that turns (or starts)
+        long when every long slot is taken, QuerySyntaxError / BadInput for a bad query, StoreUnavailable
         when every worker stays busy until the deadline or a worker dies."""
         deadline = time.monotonic() + timeout
-        slots = self._slots[job.adhoc]
-        if not slots.acquire(timeout=timeout):
-            raise StoreUnavailable(f"all {self.size} query processes stayed busy for {timeout:g} s; try again later")
-        held = [slots]
+        if job.adhoc and job.long:
+            self._take_long_slot("the query joins whole-store patterns that share no variable (a cross product)")
+            held = [self._long_slots]
+        else:
+            slots = self._slots[job.adhoc]
+            if not slots.acquire(timeout=timeout):
+                raise StoreUnavailable(f"all {self.size} query processes stayed busy for {timeout:g} s; try again later")
+            held = [slots]
         try:
             return self._run_in_worker(job, deadline, timeout, generation, fork_lock, held)
         finally:
@@ -435,6 +442,8 @@ class QueryProcesses:
 
     def _run_in_worker(self, job, deadline, timeout, generation, fork_lock, held: list) -> Answer:
         worker = self._checkout(job.adhoc, generation, fork_lock)
+        if job.adhoc and job.long:
+            worker.renice()
         try:
             worker.send(job)
             if not self._await(worker, job, deadline, held):
@@ -459,7 +468,7 @@ class QueryProcesses:
         """Wait for the reply until ``deadline``; an ad hoc job whose process has used
         ``long_after`` CPU seconds moves from its slot to a long slot at the lowest priority, or
         is shed (ServerBusy)."""
-        if not job.adhoc or self.long_after is None:
+        if not job.adhoc or worker.reniced or self.long_after is None:
             return worker.wait(deadline)
         started = worker.cpu_seconds()
         while not worker.wait(min(deadline, time.monotonic() + LONG_CHECK)):
@@ -471,12 +480,16 @@ class QueryProcesses:
         return True
 
     def _move_to_long_slot(self, worker: _Worker, held: list) -> None:
-        if self._long_slots is None or not self._long_slots.acquire(blocking=False):
-            raise ServerBusy(f"the query used {self.long_after:g} s of CPU while the server was already evaluating its "
-                             "longest queries; it was stopped: retry later or narrow the query", retry_after=5)
+        self._take_long_slot(f"the query used {self.long_after:g} s of CPU")
         worker.renice()
         held.pop().release()  # the lane's slot
         held.append(self._long_slots)
+
+    def _take_long_slot(self, reason: str) -> None:
+        """One of the long slots, or ServerBusy (503 + Retry-After) when all are taken."""
+        if self._long_slots is None or not self._long_slots.acquire(blocking=False):
+            raise ServerBusy(f"{reason} while the server was already evaluating its longest queries; it was stopped: "
+                             "retry later or narrow the query", retry_after=5)
 
     def _unpack(self, reply: tuple, job: QueryJob) -> Answer:
         status, payload = reply

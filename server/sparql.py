@@ -22,7 +22,7 @@ from .protocol import QueryRequest, apply_cors, negotiate, prefers_html, preflig
 from .query_workers import Answer, QueryJob, evaluate_here
 from .results import FORMATS, ResultFormat, serialize_result, serialize_transport, table, to_transport
 from .sparql_description import StatsCache, service_description, void_description
-from .sparql_guard import QueryInfo, check_graphs, check_query
+from .sparql_guard import QueryInfo, check_graphs, check_query, inspect_query
 from .sparql_examples import examples
 
 blueprint = Blueprint("sparql", __name__)
@@ -109,6 +109,13 @@ def endpoint() -> Response:
     return _answer(query_request)
 
 
+def _adhoc_job(query: str, dataset: tuple, output: str | None = None) -> QueryJob:
+    """A job of the endpoint (ad hoc: may be moved to a long slot, or start there when it is a
+    cross product, see ``query_workers.py``)."""
+    return QueryJob(query, *dataset, limit=services().config.row_limit, output=output, adhoc=True,
+                    long=inspect_query(query).cross_product)
+
+
 def _without_query(query_request: QueryRequest) -> Response:
     """A GET without a query: the page for browsers, the Service Description for machines."""
     if request.method == "POST":
@@ -126,7 +133,7 @@ def _answer(query_request: QueryRequest) -> Response:
     fmt = _format(query_request, info)
     if fmt is not None and fmt.key == "html":
         return _page(query_request.query, dataset)
-    job = QueryJob(query_request.query, *dataset, limit=svc.config.row_limit, output=fmt.key if fmt else None, adhoc=True)
+    job = _adhoc_job(query_request.query, dataset, output=fmt.key if fmt else None)
     answer = g.sparql_answer = _execute_kept(svc, job)
     if fmt is None:  # the guard did not recognise the form: negotiate on what the engine answered
         fmt = negotiate(request, answer.kind, query_request.formats)
@@ -258,7 +265,7 @@ def _view(query: str, dataset: tuple) -> dict:
     """Run ``query`` for the HTML view: the table (header, rows of cells) and the answer, or the error."""
     svc = services()
     try:
-        answer = g.sparql_answer = execute(svc.store, QueryJob(query, *dataset, limit=svc.config.row_limit, adhoc=True), timeout=svc.config.query_timeout)
+        answer = g.sparql_answer = execute(svc.store, _adhoc_job(query, dataset), timeout=svc.config.query_timeout)
     except ShnorError as error:
         return {"error": error}
     header, rows = table(answer.to_result(), base_iri=svc.config.base_iri)

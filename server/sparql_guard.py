@@ -18,6 +18,7 @@ valid queries refused by mistake are those using a prefix named like ``service:`
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,13 +67,15 @@ class QueryInfo:
 
     ``form`` is ``select``, ``ask``, ``construct``, ``describe``, ``update``, ``unknown`` (not
     recognised: the engine will report the syntax error) or ``None`` (no words at all). ``from_graphs``/``from_named`` are the
-    absolute IRIs of the query's dataset clauses.
+    absolute IRIs of the query's dataset clauses. ``cross_product``: two triple patterns of three
+    variables each share no variable (see :func:`_cross_product`).
     """
 
     form: str | None = None
     service: bool = False
     from_graphs: tuple[str, ...] = ()
     from_named: tuple[str, ...] = ()
+    cross_product: bool = False
 
     @property
     def has_dataset(self) -> bool:
@@ -196,7 +199,19 @@ class _Reader:
                 self.word(token)
             elif token.kind == "pname":
                 self.glued_pname(token)
-        return QueryInfo(self.form, self.service, tuple(self.from_graphs), tuple(self.from_named))
+        return QueryInfo(self.form, self.service, tuple(self.from_graphs), tuple(self.from_named),
+                         _cross_product(self.tokens))
+
+
+def _cross_product(terminals: list[Token]) -> bool:
+    """Whether two triple patterns made of three variables (``?s ?p ?o``, each the whole store)
+    share no variable: their join is the store times itself (2·10^12 rows at 1.4M quads), the
+    classic runaway query. A pattern is three variables after ``{`` or ``.``; groups are not told
+    apart, so a UNION of two such scans counts too (a slow query either way)."""
+    patterns = [{t.text[1:] for t in terminals[k:k + 3]} for k in range(1, len(terminals) - 2)
+                if terminals[k - 1].kind == "punct" and terminals[k - 1].text in ("{", ".")
+                and all(t.kind == "var" for t in terminals[k:k + 3])]
+    return any(a.isdisjoint(b) for a, b in itertools.combinations(patterns, 2))
 
 
 def _form_of(word: str) -> str:

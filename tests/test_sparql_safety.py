@@ -292,6 +292,46 @@ def test_ad_hoc_queries_have_their_own_slots_and_a_lower_priority():
         workers.close()
 
 
+@pytest.mark.parametrize("query, expected", [
+    (CARTESIAN, True),
+    ("SELECT * WHERE { ?s ?p ?o . ?x ?y ?z }", True),
+    ("SELECT * WHERE { { ?s ?p ?o } { $x ?y ?z } }", True),
+    ("SELECT * WHERE { ?s ?p ?o . ?o ?q ?r }", False),  # a join on ?o
+    ("SELECT * WHERE { ?s ?p ?o . ?x a ?o }", False),  # the second pattern is not a whole-store scan
+    ("SELECT ?s ?p ?o ?a ?b ?c WHERE { ?s ?p ?o }", False),  # a projection is not a pattern
+    ("SELECT * WHERE { ?s ?p ?o } GROUP BY ?a ?b ?c", False),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(?x = '. ?a ?b ?c .') }", False),  # inside a string
+])
+def test_the_guard_sees_a_cross_product_of_whole_store_patterns(query, expected):
+    assert inspect_query(query).cross_product is expected
+
+
+def test_a_cross_product_starts_in_a_long_slot_at_the_lowest_priority():
+    workers = QueryProcesses(_cartesian_store(), size=1, long_slots=1, long_after=30, adhoc_nice=7)
+    lock, outcome = threading.Lock(), {}
+
+    def long_job() -> None:
+        try:
+            workers.run(QueryJob(CARTESIAN, adhoc=True, long=True), timeout=3, generation=lambda: 0, fork_lock=lock)
+        except QueryTimeout as exc:
+            outcome["first"] = exc
+
+    try:
+        runner = threading.Thread(target=long_job)
+        runner.start()
+        wait_until(lambda: any(_nice(pid) == 19 for pid in list(workers._registry.pids)))  # long_after (30 s) not reached
+        started = time.monotonic()
+        with pytest.raises(ServerBusy, match="cross product"):  # the long slot is taken: stopped at once
+            workers.run(QueryJob(CARTESIAN, adhoc=True, long=True), timeout=3, generation=lambda: 0, fork_lock=lock)
+        assert time.monotonic() - started < 0.5
+        cheap = workers.run(QueryJob("ASK { ?s ?p ?o }", adhoc=True), timeout=3, generation=lambda: 0, fork_lock=lock)
+        assert cheap.body == b"true"  # the ad hoc slot stayed free
+        runner.join(10)
+        assert isinstance(outcome["first"], QueryTimeout)
+    finally:
+        workers.close()
+
+
 def test_the_endpoint_answers_a_shed_query_with_503_and_retry_after(tmp_path, live_server_for):
     from tests.sparql_support import build_app
 
