@@ -124,16 +124,16 @@ def _value(rng: random.Random, data: dict, key: str, kind) -> str | None:
 
 def sparql(rng: random.Random, data: dict) -> tuple[str, str, str | None]:
     act, mun, org = rng.choice(data["acts"]), rng.choice(data["municipalities"]), rng.choice(data["orgs"])
-    query = rng.choice([
-        f"SELECT ?p ?o WHERE {{ <{act}> ?p ?o }}",
-        f"SELECT ?item ?title WHERE {{ <{act}> shnor:approves ?plan . ?item shnor:inPlan ?plan ; dct:title ?title }}",
-        f"SELECT (COUNT(?item) AS ?n) WHERE {{ ?o shnor:municipality <{mun}> ; shnor:approves ?p . ?item shnor:inPlan ?p }}",
-        f"SELECT ?item ?title WHERE {{ ?item shnor:responsible <{org}> ; dct:title ?title }} LIMIT 100",
-        "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type",
-        f"SELECT ?item ?title WHERE {{ ?item a shnor:PlanItem ; dct:title ?title FILTER(CONTAINS(LCASE(?title), \"{rng.choice(('мониторинг', 'семинар', 'школ'))}\")) }} LIMIT 50",
-        f"SELECT ?l WHERE {{ <{org}> skos:prefLabel|skos:altLabel ?l }}",
+    label, query = rng.choice([
+        ("act", f"SELECT ?p ?o WHERE {{ <{act}> ?p ?o }}"),
+        ("act-items", f"SELECT ?item ?title WHERE {{ <{act}> shnor:approves ?plan . ?item shnor:inPlan ?plan ; dct:title ?title }}"),
+        ("municipality-count", f"SELECT (COUNT(?item) AS ?n) WHERE {{ ?o shnor:municipality <{mun}> ; shnor:approves ?p . ?item shnor:inPlan ?p }}"),
+        ("org-items", f"SELECT ?item ?title WHERE {{ ?item shnor:responsible <{org}> ; dct:title ?title }} LIMIT 100"),
+        ("types", "SELECT ?type (COUNT(?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type"),
+        ("text", f"SELECT ?item ?title WHERE {{ ?item a shnor:PlanItem ; dct:title ?title FILTER(CONTAINS(LCASE(?title), \"{rng.choice(('мониторинг', 'семинар', 'школ'))}\")) }} LIMIT 50"),
+        ("org-labels", f"SELECT ?l WHERE {{ <{org}> skos:prefLabel|skos:altLabel ?l }}"),
     ])
-    return "sparql", "/sparql", PREFIXES + query
+    return f"sparql/{label}", "/sparql", PREFIXES + query
 
 
 def network(rng: random.Random, data: dict) -> tuple[str, str, str | None]:
@@ -148,8 +148,9 @@ def compare(rng: random.Random, data: dict) -> tuple[str, str, str | None]:
 
 
 def pathological(rng: random.Random, data: dict) -> tuple[str, str, str | None]:
-    query = rng.choice([CARTESIAN, "SELECT * WHERE { ?s ?p ?o }", "SELECT ?x WHERE { ?x ", "SELECT * WHERE { ?s ?p ?o } #" + "x" * 200_000])
-    return "pathological", "/sparql", query
+    label, query = rng.choice([("cartesian", CARTESIAN), ("dump", "SELECT * WHERE { ?s ?p ?o }"), ("malformed", "SELECT ?x WHERE { ?x "),
+                               ("oversized", "SELECT * WHERE { ?s ?p ?o } #" + "x" * 200_000)])
+    return f"pathological/{label}", "/sparql", query
 
 
 STORED_NAMES = ("acts-overview", "acts-and-bases", "themes-by-region", "items-by-responsible-type", "deadlines-by-month",
@@ -170,6 +171,7 @@ class Recorder:
     def __init__(self, budget: int) -> None:
         self.lock = threading.Lock()
         self.samples: list[tuple[str, int, float, str]] = []
+        self.errors: Counter = Counter()  # "request kind, status, error code" of 5xx answers
         self.budget = budget
 
     def take(self) -> bool:
@@ -193,12 +195,23 @@ def client_loop(port: int, data: dict, seed: int, deadline: float, recorder: Rec
         category = rng.choices(categories, weights)[0]
         label, path, query = MAKERS[category](rng, data)
         try:
-            status, _, seconds = client.sparql(path, query) if query is not None else client.get(path)
+            status, body, seconds = client.sparql(path, query) if query is not None else client.get(path)
         except OSError as exc:
             recorder.add(category + ":" + type(exc).__name__, -1, 0.0, label)
             continue
         recorder.add(category, status, seconds, label)
+        if status >= 500:
+            with recorder.lock:
+                recorder.errors[f"{label} {status} {_error_code(body)}"] += 1
     client.close()
+
+
+def _error_code(body: bytes) -> str:
+    """The error code of a JSON error answer ("?" when the body is not one)."""
+    try:
+        return str(json.loads(body)["error"]["code"])
+    except (ValueError, KeyError, TypeError):
+        return "?"
 
 
 def percentiles(values: list[float]) -> dict:
@@ -285,6 +298,7 @@ def run(acts: int, clients: int, seconds: float, workers: int, max_requests: int
         elapsed = time.perf_counter() - started
         memory = server.memory()
     result = summarise(recorder.samples, seconds)
+    result["errors_5xx"] = dict(recorder.errors.most_common())
     return {"acts": acts, "clients": clients, "workers": workers, "startup_s": round(startup, 2), "warmup_s": round(warmup, 2), "memory": memory,
             "elapsed_with_drain_s": round(elapsed, 1),
             "weights": mix, "machine": machine(), "versions": versions(), "code": code_state(), **result}
@@ -299,6 +313,7 @@ def report(result: dict) -> None:
               f"{c.get('p99_ms', '-')!s:>8} {c.get('max_ms', '-')!s:>8}  {c['status']}")
     slowest = list(result["stored_queries"].items())[:6]
     print("slowest stored queries (p50/p99 ms): " + ", ".join(f"{n} {q.get('p50_ms')}/{q.get('p99_ms')}" for n, q in slowest))
+    print("5xx by request kind and error code:", result.get("errors_5xx"))
     print("targets:", result["targets"])
 
 

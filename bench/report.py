@@ -130,6 +130,9 @@ def load_section(result: dict, name: str) -> list[str]:
     lines += table(["category", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "status"], rows)
     lines.append(f"No 5xx but the intended 503s: {yes(t['no_unintended_5xx'])} ({t['unintended_5xx_or_errors']} unintended); "
                  f"p99 of stored queries {t['stored_p99_ms']} ms < 500 ms: {yes(t['stored_p99_under_500ms'])}.")
+    if result.get("errors_5xx"):
+        lines += ["", "5xx answers by request kind, status and error code: "
+                      + ", ".join(f"{key} × {n}" for key, n in result["errors_5xx"].items()) + "."]
     slowest = list(result.get("stored_queries", {}).items())[:4]
     if "warmup_s" in result:
         lines += ["", f"The server's start-up {result['startup_s']} s and warm-up {result['warmup_s']} s came before the run; "
